@@ -1,0 +1,319 @@
+"""Reading articles: files and folders in, ``Article`` objects (or reasons why not) out.
+
+Formats are those of ``shared/spec/rdf-contract.md``: ``.txt`` / ``.md`` with optional
+YAML front matter, ``.jsonl`` with one article per line, folders walked recursively in
+sorted order. The body is kept exactly as read, so every offset stays valid. Credit lines
+and trailing boilerplate are found here and recorded as spans; extraction masks them.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import yaml
+
+from .errors import InputError
+from .records import ArticleMeta, Mention
+
+ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".jsonl")
+FRONT_MATTER_KEYS = ("id", "title", "published", "url", "source", "authors", "language")
+
+# Photo credits as news sites print them: "Name | Agency | Getty Images",
+# "Photo: Name/Reuters", "(AP Photo/Name)". Agencies from the wire services most often
+# credited in English-language news.
+CREDIT_AGENCIES = (
+    "AFP", "Getty Images", "Reuters", "AP Photo", "Associated Press", "EPA", "Bloomberg",
+    "Shutterstock", "Xinhua", "Anadolu", "NurPhoto", "SOPA Images", "Pool", "dpa",
+)
+CREDIT_PREFIX = re.compile(r"^\s*[\(\[]?\s*(photo|image|picture|credit|photograph)s?\b\s*[:/]", re.I)
+# Page furniture that scrapers leave in article text (one line, whole line).
+BOILERPLATE_LINES = re.compile(
+    r"^\s*(click to (show|see|read) more|show more|read more|advertisement|"
+    r"share this article|subscribe( now)?|sign up for our newsletter|"
+    r"related:?|watch:?|listen to this article)\s*[.:]?\s*$",
+    re.I,
+)
+
+
+@dataclass
+class Article:
+    """One article as read. ``body`` is never altered."""
+
+    id: str
+    body: str
+    headline: str | None = None
+    published: str | None = None
+    url: str | None = None
+    source: str | None = None
+    authors: list[str] = field(default_factory=list)
+    language: str | None = None
+    path: str | None = None
+    credits: list[Mention] = field(default_factory=list)
+    excluded: list[Mention] = field(default_factory=list)
+
+    @property
+    def content_hash(self) -> str:
+        """Hash of everything the graph is built from: the body and the metadata."""
+        meta = [self.id, self.headline, self.published, self.url, self.source,
+                self.authors, self.language]
+        h = hashlib.sha256(json.dumps(meta, ensure_ascii=False).encode("utf-8"))
+        h.update(self.body.encode("utf-8", "surrogatepass"))
+        return h.hexdigest()
+
+    def masked_body(self) -> str:
+        """The body with credits and boilerplate blanked (same length, newlines kept),
+        so the NLP never reads them while offsets into the body stay exact."""
+        spans = self.credits + self.excluded
+        if not spans:
+            return self.body
+        chars = list(self.body)
+        for m in spans:
+            for i in range(m.start, m.end):
+                if chars[i] not in "\r\n":
+                    chars[i] = " "
+        return "".join(chars)
+
+    def meta(self) -> ArticleMeta:
+        return ArticleMeta(
+            id=self.id, headline=self.headline, published=self.published, url=self.url,
+            source=self.source, authors=list(self.authors), language=self.language,
+            path=self.path, content_hash=self.content_hash,
+            credits=list(self.credits), excluded=list(self.excluded),
+        )
+
+
+@dataclass
+class ReadProblem:
+    """An input that was not built, and why. Reported; the rest of the corpus builds."""
+
+    path: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"
+
+
+def iter_articles(paths: Iterable[str | Path]) -> Iterator[Article | ReadProblem]:
+    """Articles from files and folders, in a stable order. A path that does not exist
+    raises ``InputError`` before anything is read; a bad file or line yields a
+    ``ReadProblem`` and reading goes on. Duplicate ids are problems too."""
+    roots = [Path(p) for p in paths]
+    for root in roots:
+        if not root.exists():
+            raise InputError(f"{root}: no such file or directory")
+    seen: dict[str, str] = {}
+    for root in roots:
+        for path, base in _walk(root):
+            for item in _read_file(path, base):
+                if isinstance(item, Article):
+                    where = item.path or str(path)
+                    if item.id in seen:
+                        yield ReadProblem(where, f"duplicate article id {item.id!r} (first in {seen[item.id]})")
+                        continue
+                    seen[item.id] = where
+                yield item
+
+
+def _walk(root: Path) -> Iterator[tuple[Path, Path]]:
+    if root.is_file():
+        yield root, root.parent
+        return
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root)
+        if any(part.startswith(".") for part in rel.parts):
+            continue
+        if path.is_file() and path.suffix.lower() in ARTICLE_SUFFIXES:
+            yield path, root
+
+
+def _default_id(path: Path, base: Path) -> str:
+    return path.relative_to(base).with_suffix("").as_posix()
+
+
+def _read_file(path: Path, base: Path) -> Iterator[Article | ReadProblem]:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        yield ReadProblem(str(path), f"cannot read: {exc.strerror or exc}")
+        return
+    if b"\x00" in raw[:8192] and not path.suffix.lower() == ".jsonl":
+        yield ReadProblem(str(path), "binary file (NUL bytes), not an article")
+        return
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        yield ReadProblem(str(path), f"not UTF-8 (byte {exc.start}: {raw[exc.start:exc.start + 1]!r})")
+        return
+    if path.suffix.lower() == ".jsonl":
+        yield from _read_jsonl(path, base, text)
+        return
+    try:
+        meta, body = split_front_matter(text)
+        yield make_article(body, meta, default_id=_default_id(path, base), path=str(path))
+    except InputError as exc:
+        yield ReadProblem(str(path), str(exc))
+
+
+def _read_jsonl(path: Path, base: Path, text: str) -> Iterator[Article | ReadProblem]:
+    stem = _default_id(path, base)
+    any_line = False
+    for lineno, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        any_line = True
+        where = f"{path}:{lineno}"
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield ReadProblem(where, f"not valid JSON: {exc.msg} (column {exc.colno})")
+            continue
+        if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+            yield ReadProblem(where, 'not an article: expected an object with a string "text"')
+            continue
+        try:
+            yield make_article(obj["text"], obj, default_id=f"{stem}/{lineno}", path=where)
+        except InputError as exc:
+            yield ReadProblem(where, str(exc))
+    if not any_line:
+        yield ReadProblem(str(path), "empty file")
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*(?:\r?\n|\Z)", re.S | re.M)
+
+
+def split_front_matter(text: str) -> tuple[dict, str]:
+    """``(metadata, body)``. Without front matter the whole text is the body."""
+    m = _FRONT_MATTER.match(text)
+    if not m:
+        return {}, text
+    try:
+        meta = yaml.safe_load(m.group(1))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 2})" if mark else ""
+        raise InputError(f"front matter is not valid YAML{where}: {getattr(exc, 'problem', exc)}") from exc
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise InputError("front matter is not a YAML mapping")
+    return meta, text[m.end():]
+
+
+def make_article(body: str, meta: dict, default_id: str, path: str | None = None) -> Article:
+    """Validate metadata and build an ``Article``; ``InputError`` says what is wrong."""
+    if not body.strip():
+        raise InputError("empty article (no text)")
+    bad = _SURROGATE.search(body)
+    if bad:
+        raise InputError(f"text has an unpaired surrogate (U+{ord(bad.group()):04X}) at character "
+                         f"{bad.start()}: badly decoded input")
+    art_id = meta.get("id", default_id)
+    if isinstance(art_id, (int, float)) and not isinstance(art_id, bool):
+        art_id = str(art_id)
+    if not isinstance(art_id, str) or not art_id.strip():
+        raise InputError(f"id must be a non-empty string, not {art_id!r}")
+    fields_ = {k: _text_field(meta, k) for k in ("title", "url", "source", "language")}
+    authors = meta.get("authors") or []
+    if isinstance(authors, str):
+        authors = [authors]
+    if not isinstance(authors, list) or not all(isinstance(a, str) for a in authors):
+        raise InputError("authors must be a string or a list of strings")
+    credits, excluded = find_furniture(body)
+    headline = fields_["title"] or _first_line(body, skip=credits + excluded)
+    return Article(
+        id=art_id, body=body, headline=headline, published=_published(meta.get("published")),
+        url=fields_["url"], source=fields_["source"], authors=authors,
+        language=fields_["language"], path=path, credits=credits, excluded=excluded,
+    )
+
+
+def _text_field(meta: dict, key: str) -> str | None:
+    value = meta.get(key)
+    if value is None:
+        return None
+    if isinstance(value, (dict, list, bool)):
+        raise InputError(f"{key} must be text, not {type(value).__name__}")
+    return str(value)
+
+
+def _published(value) -> str | None:
+    """ISO 8601 date or date-time, normalised to its ISO form."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        s = value.strip()
+        try:
+            if len(s) == 10:
+                return dt.date.fromisoformat(s).isoformat()
+            return dt.datetime.fromisoformat(s.replace("Z", "+00:00")).isoformat()
+        except ValueError:
+            pass
+    raise InputError(f"published must be an ISO 8601 date or date-time, not {value!r}")
+
+
+def _lines(body: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each line, end before the line break."""
+    for m in re.finditer(r"[^\r\n]*", body):
+        if m.start() == m.end() and m.start() > 0 and body[m.start() - 1] not in "\r\n":
+            continue
+        yield m.start(), m.end()
+
+
+def _is_credit(line: str) -> bool:
+    s = line.strip()
+    if not s or len(s) > 160 or s.endswith((".", "?", "!", '"', "\u201d")) and "|" not in s:
+        return False
+    if CREDIT_PREFIX.match(s):
+        return True
+    parts = [p.strip() for p in s.strip("()[]").split("|")]
+    if len(parts) >= 2 and all(0 < len(p.split()) <= 5 for p in parts):
+        return True
+    if "/" in s and len(s.split()) <= 8:
+        # "Name/Agency", "AP Photo/Name"
+        return any(a.lower() in s.lower() for a in CREDIT_AGENCIES)
+    return False
+
+
+def find_furniture(body: str) -> tuple[list[Mention], list[Mention]]:
+    """Credit lines anywhere, and boilerplate lines at the end of the body."""
+    credits, excluded = [], []
+    lines = [(b, e) for b, e in _lines(body)]
+    for b, e in lines:
+        text = body[b:e]
+        if _is_credit(text):
+            s = b + (len(text) - len(text.lstrip()))
+            credits.append(Mention(s, s + len(text.strip()), text.strip()))
+    # Boilerplate: whole lines at the tail (skipping blank ones).
+    for b, e in reversed(lines):
+        text = body[b:e]
+        if not text.strip():
+            continue
+        if BOILERPLATE_LINES.match(text):
+            s = b + (len(text) - len(text.lstrip()))
+            excluded.append(Mention(s, s + len(text.strip()), text.strip()))
+            continue
+        break
+    excluded.reverse()
+    return credits, excluded
+
+
+def _first_line(body: str, skip: list[Mention]) -> str | None:
+    skipped = {m.start for m in skip}
+    for b, e in _lines(body):
+        text = body[b:e]
+        if text.strip():
+            s = b + (len(text) - len(text.lstrip()))
+            if s in skipped:
+                continue
+            return text.strip()
+    return None

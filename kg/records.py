@@ -1,0 +1,160 @@
+"""Plain extraction records: the hand-off between spaCy and RDF.
+
+Everything here is offsets and strings, JSON-serialisable (``to_dict`` / ``from_dict``),
+in the spirit of spacy-llm's ``EntityItem``. Extraction produces an ``ArticleRecord``;
+mapping turns it into RDF without ever seeing spaCy. Offsets are Python ``str`` indices
+into the article body, end exclusive (NIF convention).
+
+Ids (``EntityRecord.id`` etc.) are local to one article ("e0", "t3", "v2", "q1"); IRIs are
+minted later by ``kg.iris`` from ``EntityRecord.key`` (cross-article identity) or from
+the article id plus the local id.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+# Entity kinds used in records. PERSON / ORG / PLACE are the contract's three; the rest
+# keep spaCy's other labels under documented types (see ontology/README.md).
+PERSON, ORG, PLACE = "PERSON", "ORG", "PLACE"
+ENTITY_KINDS = (
+    PERSON, ORG, PLACE, "NORP", "PRODUCT", "WORK_OF_ART", "LAW", "LANGUAGE",
+    "MONEY", "PERCENT", "QUANTITY", "NUMBER", "MISC",
+)
+# Time kinds, as in TIMEX3.
+TIME_KINDS = ("DATE", "TIME", "DURATION", "SET")
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class EntityRecord:
+    id: str
+    kind: str  # one of ENTITY_KINDS
+    label: str  # canonical name (the fullest name mentioned)
+    key: str  # cross-article identity key: same key, same IRI
+    mentions: list[Mention] = field(default_factory=list)
+    alt_labels: list[str] = field(default_factory=list)
+    same_as: list[str] = field(default_factory=list)  # external IRIs (GeoNames, ...)
+    lat: float | None = None
+    long: float | None = None
+    country_code: str | None = None  # ISO 3166-1 alpha-2 for countries / demonyms
+
+
+@dataclass
+class TimeRecord:
+    id: str
+    kind: str  # one of TIME_KINDS
+    text: str
+    value: str | None  # TIMEX3 value ("2018-07-16", "P3D", "PRESENT_REF"); None if unresolved
+    mentions: list[Mention] = field(default_factory=list)
+
+
+@dataclass
+class Role:
+    role: str  # "agent", "patient", "theme", "recipient", "actor"
+    target: str  # local id of an entity, event or time
+
+
+@dataclass
+class EventRecord:
+    id: str
+    type: str  # local name of a class in the kg event taxonomy ("Meeting", "Rejection", ...)
+    lemma: str
+    label: str
+    mentions: list[Mention] = field(default_factory=list)
+    roles: list[Role] = field(default_factory=list)
+    places: list[str] = field(default_factory=list)  # entity ids
+    times: list[str] = field(default_factory=list)  # time ids
+    negated: bool = False
+
+
+@dataclass
+class QuoteRecord:
+    id: str
+    text: str  # the quoted words
+    start: int
+    end: int
+    speaker: str | None = None  # entity id
+    cue: Mention | None = None  # the speech verb mention ("said")
+    event: str | None = None  # event id of the speech act
+    direct: bool = True
+
+
+@dataclass
+class PositionRecord:
+    """A position a person holds, read from the text ("Russian President Vladimir Putin")."""
+
+    id: str
+    person: str  # entity id
+    title: str  # "President", "Press Secretary", "ambassador"
+    organization: str | None = None  # entity id (org or country)
+    former: bool = False
+    mention: Mention | None = None
+
+
+@dataclass
+class ArticleMeta:
+    id: str
+    headline: str | None = None
+    published: str | None = None  # ISO date or date-time, as given
+    url: str | None = None
+    source: str | None = None
+    authors: list[str] = field(default_factory=list)
+    language: str | None = None
+    path: str | None = None
+    content_hash: str | None = None
+    credits: list[Mention] = field(default_factory=list)  # photo credit lines
+    excluded: list[Mention] = field(default_factory=list)  # boilerplate not treated as content
+
+
+@dataclass
+class ArticleRecord:
+    meta: ArticleMeta
+    body: str
+    pipeline: str = ""  # spaCy pipeline name
+    pipeline_version: str = ""
+    entities: list[EntityRecord] = field(default_factory=list)
+    times: list[TimeRecord] = field(default_factory=list)
+    events: list[EventRecord] = field(default_factory=list)
+    quotes: list[QuoteRecord] = field(default_factory=list)
+    positions: list[PositionRecord] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "ArticleRecord":
+        return _build(cls, data)
+
+
+# Nested types of each record's list / optional fields, for from_dict.
+_NESTED: dict[type, dict[str, type]] = {
+    ArticleRecord: {"meta": ArticleMeta, "entities": EntityRecord, "times": TimeRecord,
+                    "events": EventRecord, "quotes": QuoteRecord, "positions": PositionRecord},
+    ArticleMeta: {"credits": Mention, "excluded": Mention},
+    EntityRecord: {"mentions": Mention},
+    TimeRecord: {"mentions": Mention},
+    EventRecord: {"mentions": Mention, "roles": Role},
+    QuoteRecord: {"cue": Mention},
+    PositionRecord: {"mention": Mention},
+}
+
+
+def _build(cls: type, data: dict[str, Any]) -> Any:
+    nested = _NESTED.get(cls, {})
+    kwargs = {}
+    for f in fields(cls):
+        if f.name not in data:
+            continue
+        value = data[f.name]
+        sub = nested.get(f.name)
+        if sub is not None and value is not None:
+            value = [_build(sub, v) for v in value] if isinstance(value, list) else _build(sub, value)
+        kwargs[f.name] = value
+    return cls(**kwargs)
