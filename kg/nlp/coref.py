@@ -1,0 +1,142 @@
+"""Pronoun and definite-description coreference, conservatively.
+
+Adds mentions to the entities of ``doc._.kg_entities``: "he" / "she" / "his" to the most
+recent person, "its" / "it" (as an argument) to the most recent organisation, and "the
+company" / "the airline" / "the country" to the most recent entity of the matching kind,
+within a short window. These are the heuristics of Hobbs-style and Lappin & Leass
+salience resolution reduced to recency, agreement and kind; where they are not sure they
+add nothing, since a wrong link merges two entities in the graph.
+"""
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from ..records import ORG, PERSON, PLACE, Mention
+
+# Pronoun -> (kind of antecedent, gender). Gender None: any.
+PRONOUNS = {
+    "he": (PERSON, "m"), "him": (PERSON, "m"), "his": (PERSON, "m"), "himself": (PERSON, "m"),
+    "she": (PERSON, "f"), "her": (PERSON, "f"), "hers": (PERSON, "f"), "herself": (PERSON, "f"),
+    "its": (ORG, None), "it": (ORG, None), "itself": (ORG, None),
+}
+# Head nouns of definite descriptions that refer back to an entity of a kind
+# (the classes of WordNet's organization.n.01 / country.n.02 / city.n.01 most used in news).
+DESCRIPTION_HEADS = {
+    ORG: {"company", "firm", "airline", "carrier", "automaker", "carmaker", "manufacturer",
+          "planemaker", "maker", "group", "bank", "corporation", "business", "agency",
+          "retailer", "supplier", "conglomerate", "giant", "organisation", "organization"},
+    "COUNTRY": {"country", "nation"},
+    "CITY": {"city", "capital", "town"},
+}
+# Dependency labels where "it" is an argument, not an expletive or an anaphor of a clause.
+IT_ARGUMENT_DEPS = {"nsubj", "nsubjpass", "dobj", "pobj"}
+# How many sentences back an antecedent may be.
+WINDOW_SENTENCES = 2
+
+
+@Language.factory("kg_coref")
+def make_coref(nlp: Language, name: str):
+    return Coreference()
+
+
+class Coreference:
+    def __call__(self, doc: Doc) -> Doc:
+        ents = doc._.kg_entities
+        if not ents:
+            return doc
+        # Every entity mention, by start offset, with its record.
+        spans = sorted(((m.start, m.end, e) for e in ents for m in e.mentions), key=lambda x: x[:2])
+        taken = {(s, e) for s, e, _ in spans}
+        sents = list(doc.sents)
+        sent_of = {}
+        for i, s in enumerate(sents):
+            for t in s:
+                sent_of[t.i] = i
+        quoted = _quoted_regions(doc.text)
+        gender: dict[str, str] = {}
+        added: list[tuple[object, Mention]] = []
+        for tok in doc:
+            want = None
+            low = tok.lower_
+            if low in PRONOUNS and tok.pos_ == "PRON":
+                kind, g = PRONOUNS[low]
+                if low == "it" and (tok.dep_ not in IT_ARGUMENT_DEPS or tok.head.lemma_ == "be"):
+                    continue  # expletive "it is ...", or a clause's "it"
+                if any(b <= tok.idx < e for b, e in quoted):
+                    continue  # inside a quotation "he" is seldom the last person named
+                want = (kind, g, tok.idx, tok.idx + len(tok.text))
+            elif tok.pos_ == "NOUN" and tok.tag_ == "NN" and any(low in heads for heads in DESCRIPTION_HEADS.values()):
+                det = [c for c in tok.children if c.dep_ == "det" and c.lower_ == "the"]
+                if not det or tok.dep_ == "compound":
+                    continue
+                kind = next(k for k, heads in DESCRIPTION_HEADS.items() if low in heads)
+                span = _description_span(doc, tok)
+                want = (kind, None, span.start_char, span.end_char)
+            if want is None:
+                continue
+            kind, g, start, end = want
+            if (start, end) in taken:
+                continue
+            ent = self._antecedent(spans, start, kind, g, gender, sent_of, doc, tok)
+            if ent is None:
+                continue
+            if g:
+                gender.setdefault(ent.id, g)
+            m = Mention(start, end, doc.text[start:end])
+            added.append((ent, m))
+            taken.add((start, end))
+        for ent, m in added:
+            ent.mentions.append(m)
+            ent.mentions.sort(key=lambda x: (x.start, x.end))
+        return doc
+
+    @staticmethod
+    def _antecedent(spans, start, kind, g, gender, sent_of, doc, tok):
+        """The most salient compatible entity: a subject in the pronoun's sentence, else in
+        the sentences before (subject salience, Lappin & Leass 1994), else the most recent."""
+        here = sent_of.get(tok.i, 0)
+        candidates = []
+        for s, e, ent in reversed(spans):
+            if e > start:
+                continue
+            span = doc.char_span(s, e, alignment_mode="expand")
+            if span is None or here - sent_of.get(span.start, 0) > WINDOW_SENTENCES:
+                break
+            if not _compatible(ent, kind) or (g and gender.get(ent.id, g) != g):
+                continue
+            candidates.append((span, ent))
+        for back in range(WINDOW_SENTENCES + 1):
+            for span, ent in candidates:
+                if sent_of.get(span.start) == here - back and span.root.dep_ in ("nsubj", "nsubjpass"):
+                    return ent
+        return candidates[0][1] if candidates else None
+
+
+def _compatible(ent, kind) -> bool:
+    if kind == "COUNTRY":
+        return ent.kind == PLACE and bool(ent.country_code)
+    if kind == "CITY":
+        return ent.kind == PLACE and not ent.country_code and bool(ent.same_as)
+    return ent.kind == kind
+
+
+def _description_span(doc: Doc, head) -> Span:
+    """'the company', 'the US airline': the head noun with its left modifiers."""
+    left = min([c.i for c in head.lefts] + [head.i])
+    return doc[left:head.i + 1]
+
+
+def _quoted_regions(text: str) -> list[tuple[int, int]]:
+    """Spans between quotation marks (straight quotes pair up in order; curly ones open
+    and close). Apostrophes are not quotes."""
+    regions, open_at = [], None
+    for i, ch in enumerate(text):
+        if ch == "\u201c" or (ch == '"' and open_at is None):
+            open_at = i
+        elif (ch == "\u201d" or ch == '"') and open_at is not None:
+            regions.append((open_at, i + 1))
+            open_at = None
+        elif ch == "\n" and open_at is not None and text[i + 1:i + 2] == "\n":
+            open_at = None  # a quote never spans a paragraph break without reopening
+    return regions

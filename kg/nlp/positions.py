@@ -1,0 +1,156 @@
+"""People's positions, affiliations and nationality, read from the words around a name.
+
+"Russian President Vladimir Putin" -> Putin holds "president" in Russia;
+"White House Press Secretary Sarah Sanders" -> "press secretary" in the White House;
+"former U.S. ambassador to Russia Michael McFaul" -> former "ambassador to Russia" of the
+United States; "British financier Bill Browder" -> "financier", nationality British;
+"Mary Barra, the chief executive of GM," -> "chief executive" of GM.
+Premodifier titles and appositions are the two constructions the ACE 2005 guidelines
+(relation ORG-AFF / Employment, PER-SOC) and Wikidata's "position held" cover most.
+"""
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc, Token
+
+from ..records import ORG, PERSON, PLACE, Mention, PositionRecord
+from .spans import MentionIndex
+
+# Head words of titles (AP Stylebook "titles"; ISCO-08 major groups 1-2 as used in news).
+TITLE_WORDS = {
+    "president", "vice", "prime", "minister", "secretary", "chancellor", "king", "queen",
+    "prince", "princess", "senator", "representative", "congressman", "congresswoman",
+    "governor", "mayor", "judge", "justice", "general", "admiral", "colonel", "captain",
+    "ambassador", "envoy", "diplomat", "chief", "executive", "officer", "ceo", "cfo", "coo",
+    "chairman", "chairwoman", "chair", "director", "spokesman", "spokeswoman", "spokesperson",
+    "attorney", "deputy", "premier", "commissioner", "founder", "co-founder", "head", "leader",
+    "speaker", "press", "adviser", "advisor", "counsel", "analyst", "economist", "financier",
+    "businessman", "businesswoman", "investor", "banker", "lawyer", "journalist", "reporter",
+    "editor", "correspondent", "professor", "scientist", "researcher", "manager", "owner",
+    "partner", "official", "lawmaker", "legislator", "candidate", "nominee", "activist",
+    "author", "writer", "actor", "actress", "singer", "coach", "player", "pilot", "engineer",
+    "designer", "inspector", "investigator", "prosecutor", "aide", "member", "councillor",
+    "councilor", "treasurer", "auditor", "board", "pope", "bishop", "cardinal", "sheikh", "emir",
+}
+# Titles of office: a country before them is where the office is, not only a nationality.
+OFFICE_WORDS = {
+    "president", "minister", "secretary", "chancellor", "king", "queen", "senator", "governor",
+    "mayor", "ambassador", "envoy", "premier", "representative", "congressman", "congresswoman",
+    "lawmaker", "official", "prosecutor", "judge", "justice", "general", "admiral", "speaker",
+    "spokesman", "spokeswoman", "spokesperson", "diplomat", "commissioner", "attorney",
+}
+FORMER_WORDS = {"former", "ex", "then", "ex-", "erstwhile", "onetime", "one-time", "retired", "outgoing"}
+PREPOSITIONS = {"to", "of", "at", "for"}
+
+
+@Language.factory("kg_positions")
+def make_positions(nlp: Language, name: str):
+    return Positions()
+
+
+class Positions:
+    """Writes ``doc._.kg_positions`` and sets ``nationality`` on people's entity records."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        ents = doc._.kg_entities or []
+        index = MentionIndex.of(ents)
+        by_id = {e.id: e for e in ents}
+        out: list[PositionRecord] = []
+        seen = set()
+        for person in ents:
+            if person.kind != PERSON:
+                continue
+            for m in person.mentions:
+                span = doc.char_span(m.start, m.end, alignment_mode="expand")
+                if span is None or not span.text[:1].isupper():
+                    continue
+                for found in (self._premodifier(doc, span.start, index, by_id),
+                              self._apposition(doc, span, index, by_id)):
+                    if found is None:
+                        continue
+                    title, org, former, nationality, mention = found
+                    if nationality and not person.nationality:
+                        person.nationality = nationality
+                    if not title:
+                        continue
+                    key = (person.id, title, org, former)
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    out.append(PositionRecord(f"p{len(out)}", person.id, title, org, former, mention))
+        # "President Putin" adds nothing to "Russian President Putin".
+        placed = {(p.person, p.title, p.former) for p in out if p.organization}
+        out = [p for p in out if p.organization or (p.person, p.title, p.former) not in placed]
+        for i, p in enumerate(out):
+            p.id = f"p{i}"
+        doc._.kg_positions = out
+        return doc
+
+    def _premodifier(self, doc: Doc, first: int, index: MentionIndex, by_id):
+        """Title words, entities and "former" right before the name, as one phrase."""
+        i = first - 1
+        words: list[Token] = []
+        while i >= 0:
+            t = doc[i]
+            low = t.lower_.rstrip(".")
+            in_entity = index.token(t) is not None
+            if low in TITLE_WORDS or low in FORMER_WORDS or in_entity or (
+                    low in PREPOSITIONS and words and index.token(words[0]) is not None):
+                words.insert(0, t)
+                i -= 1
+                continue
+            break
+        # Drop leading entity tokens that are not followed by a title ("Trump and Putin").
+        if not any(t.lower_.rstrip(".") in TITLE_WORDS for t in words):
+            return None
+        return self._read(doc, words, index, by_id)
+
+    def _apposition(self, doc: Doc, span, index: MentionIndex, by_id):
+        """'Name, the chief executive of GM,' -> the appositive noun phrase."""
+        for child in span.root.children:
+            if child.dep_ == "appos" and child.lower_ in TITLE_WORDS:
+                words = [t for t in child.subtree if not t.is_punct and t.dep_ != "det"]
+                return self._read(doc, words, index, by_id)
+        return None
+
+    def _read(self, doc: Doc, words: list[Token], index: MentionIndex, by_id):
+        former = any(t.lower_.rstrip(".") in FORMER_WORDS for t in words)
+        title_toks = []
+        org = nationality = None
+        after_prep = None
+        for t in words:
+            low = t.lower_.rstrip(".")
+            eid = index.token(t)
+            if low in FORMER_WORDS:
+                continue
+            if low in PREPOSITIONS and title_toks:
+                after_prep = low
+                if low == "to":  # "ambassador to Russia": the destination is part of the title
+                    title_toks.append(t)
+                continue
+            if eid is not None:
+                ent = by_id[eid]
+                if after_prep == "to":
+                    title_toks.append(t)
+                elif after_prep:  # "chief executive of GM": where the position is
+                    if ent.kind in (ORG, PLACE):
+                        org = eid
+                elif ent.kind in (ORG, PLACE) and org is None:
+                    org = eid
+                elif ent.kind == "NORP" and ent.nationality:
+                    nationality = ent.nationality
+                continue
+            if low in TITLE_WORDS or title_toks:
+                title_toks.append(t)
+        while title_toks and title_toks[-1].lower_ in PREPOSITIONS:
+            title_toks.pop()
+        if not title_toks:
+            return None
+        title_low = " ".join(t.text if index.token(t) else t.lower_ for t in title_toks)
+        heads = {t.lower_.rstrip(".") for t in title_toks}
+        if org is not None:
+            ent = by_id[org]
+            if ent.kind == PLACE and ent.country_code and not heads & OFFICE_WORDS:
+                nationality, org = org, None  # "British financier": a nationality
+        start, end = words[0].idx, words[-1].idx + len(words[-1].text)
+        return title_low, org, former, nationality, Mention(start, end, doc.text[start:end])

