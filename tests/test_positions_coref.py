@@ -71,3 +71,13 @@ def test_no_link_for_expletive_it_or_inside_quotes(pnlp):
     assert [m.text for m in toyota.mentions] == ["Toyota"]
     hanks = next(e for e in doc._.kg_entities if e.label == "Tom Hanks")
     assert "He" not in [m.text for m in hanks.mentions]
+
+
+def test_apposition_and_title_reference_are_mentions_of_the_person(pnlp):
+    doc = pnlp("Canadian Prime Minister Stephen Harper met reporters on Monday. "
+               "Later the Prime Minister of Canada said the deal was done.")
+    harper = next(e for e in doc._.kg_entities if e.label == "Stephen Harper")
+    assert "the Prime Minister of Canada" in [m.text for m in harper.mentions]
+    doc = pnlp("Mary Barra, the chief executive of General Motors, spoke on Monday.")
+    barra = next(e for e in doc._.kg_entities if e.label == "Mary Barra")
+    assert "the chief executive of General Motors" in [m.text for m in barra.mentions]

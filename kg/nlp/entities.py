@@ -69,6 +69,7 @@ ORG_NAME_SUFFIXES = {
     "media", "pictures", "labs", "software", "energy",
     "oil", "petroleum", "pharmaceuticals", "electric", "electronics", "communications",
 }
+ORG_NAME_PREFIXES = {"air", "bank", "banco", "university", "ministry", "department", "council"}
 # A lone name the model tags PERSON that is a city of at least this size is taken as the
 # city (GeoNames population): the gazetteer outweighs one stray label.
 CITY_VOTE_POPULATION = 100_000
@@ -76,6 +77,8 @@ CITY_WEIGHT = 2
 # Title words that also begin organisation names ("General Motors", "Royal Dutch Shell").
 ORG_NAME_WORDS = {"general", "king", "queen", "prince", "lord", "chief", "judge", "justice",
                   "captain", "admiral", "cardinal", "bishop", "pope", "sultan", "emir", "dame", "sir"}
+# Model designations that follow a maker's name: "A380", "787", "737s", "777-300ER", "A320neo".
+MODEL_DESIGNATION = re.compile(r"^[A-Z]{0,3}-?\d{2,4}(-?\d{0,3}[A-Za-z]{0,3})?s?$")
 POSSESSIVE = re.compile(r"(?:['\u2019]s?)$")
 # Weight of a label in the kind vote: a multi-word PERSON name is strong evidence.
 FULL_NAME_WEIGHT = 2
@@ -124,13 +127,14 @@ def _clean(doc: Doc, ent) -> _Mention | None:
     name = " ".join(name.split())
     weight = FULL_NAME_WEIGHT if kind == PERSON and len(name.split()) > 1 else 1
     described = _descriptor_kind(doc, tokens[0].i)
-    if described is None and len(tokens) > 1 and tokens[-1].lower_ in ORG_NAME_SUFFIXES:
+    if described is None and len(tokens) > 1 and (tokens[-1].lower_ in ORG_NAME_SUFFIXES
+                                                  or tokens[0].lower_ in ORG_NAME_PREFIXES):
         described = ORG
     if described is None and kind == PERSON and len(tokens) == 1 and gazetteer.big_city(name, CITY_VOTE_POPULATION):
         kind, weight = PLACE, CITY_WEIGHT
     if titled and described is None:
         described = PERSON
-    if described is not None and kind in (PERSON, ORG, PLACE, "PRODUCT", "NORP"):
+    if described is not None and kind in (PERSON, ORG, PLACE, "PRODUCT", "NORP", "WORK_OF_ART", "LAW", "EVENT"):
         kind, weight = described, DESCRIPTOR_WEIGHT
     m = _Mention(start, end, text, kind, name, weight)
     if kind in ("NORP", PLACE, ORG) and len(tokens) <= 2:
@@ -142,6 +146,33 @@ def _clean(doc: Doc, ent) -> _Mention | None:
             else:
                 m.kind, m.place = PLACE, place
     return m
+
+
+def _product_names(doc: Doc):
+    """A maker's name followed by a model designation is a product ("Airbus A380", "Boeing
+    787 Dreamliner", "737s"), not a mention of the maker. Returns the other entities and
+    the product mentions."""
+    ents, products = [], []
+    skip_until = -1
+    for ent in doc.ents:
+        if ent.start < skip_until:
+            continue
+        end = ent.end
+        follows = end < len(doc) and MODEL_DESIGNATION.match(doc[end].text)
+        inside = len(ent) > 1 and MODEL_DESIGNATION.match(ent[-1].text)
+        if ent.label_ in ("ORG", "PRODUCT") and (follows or inside and ent.label_ == "ORG"):
+            end += 1 if follows else 0
+            while end < len(doc) and doc[end].pos_ == "PROPN" and doc[end].text[:1].isupper() \
+                    and doc[end].ent_type_ in ("", "PRODUCT"):
+                end += 1
+            span = doc[ent.start:end]
+            text = span.text
+            name = re.sub(r"(?<=\d)s$", "", " ".join(text.split()))  # "737s" -> "737"
+            products.append(_Mention(span.start_char, span.end_char, text, "PRODUCT", name, 1))
+            skip_until = end
+            continue
+        ents.append(ent)
+    return ents, products
 
 
 def _nested_places(doc: Doc, ent) -> list[_Mention]:
@@ -183,6 +214,14 @@ def _descriptor_kind(doc: Doc, first: int) -> str | None:
 # Legal-form words an acronym often leaves out ("EADS" for "... Space Company").
 CORPORATE_SUFFIXES = {"company", "co", "corporation", "corp", "inc", "incorporated", "group",
                       "ltd", "limited", "plc", "llc", "ag", "sa", "nv", "holdings"}
+
+
+def _family(kinds: set[str]) -> str:
+    """Names merge only within a family: people, organisations and places can be
+    confused by the model and are voted on; peoples, products, works... stay apart."""
+    if kinds & {PERSON, ORG, PLACE}:
+        return "named"
+    return min(kinds)
 
 
 def _acronyms(name: str) -> set[str]:
@@ -234,8 +273,10 @@ class EntityConsolidator:
     """Writes ``doc._.kg_entities``: one EntityRecord per entity of the article."""
 
     def __call__(self, doc: Doc) -> Doc:
-        mentions = [m for ent in doc.ents if ent.label_ in LABEL_KINDS if (m := _clean(doc, ent))]
-        mentions += [m for ent in doc.ents if ent.label_ in ("ORG", "FAC") for m in _nested_places(doc, ent)]
+        ents, products = _product_names(doc)
+        mentions = [m for ent in ents if ent.label_ in LABEL_KINDS if (m := _clean(doc, ent))]
+        mentions += products
+        mentions += [m for ent in ents if ent.label_ in ("ORG", "FAC") for m in _nested_places(doc, ent)]
         names = [m for m in mentions if m.kind in NAME_KINDS]
         values = [m for m in mentions if m.kind not in NAME_KINDS]
         clusters = self._cluster(names)
@@ -272,8 +313,9 @@ class EntityConsolidator:
         named: list[_Cluster] = []
         for name in order:
             kinds = {m.kind for m in by_name[name]}
+            family = _family(kinds)
             parents = [c for c in named if any(_compatible(name, n) for n in c.names)
-                       and ("NORP" in kinds) == (c.kind() == "NORP")]
+                       and _family({c.kind()}) == family]
             if len(parents) == 1:
                 parents[0].names.append(name)
                 parents[0].mentions += by_name[name]

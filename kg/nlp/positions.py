@@ -53,6 +53,8 @@ class Positions:
 
     def __call__(self, doc: Doc) -> Doc:
         ents = doc._.kg_entities or []
+        self._appositions = []
+        self._references: list[tuple[str, Mention]] = []
         index = MentionIndex.of(ents)
         by_id = {e.id: e for e in ents}
         out: list[PositionRecord] = []
@@ -78,6 +80,15 @@ class Positions:
                         continue
                     seen.add(key)
                     out.append(PositionRecord(f"p{len(out)}", person.id, title, org, former, mention))
+        self._title_references(doc, out, index, by_id)
+        for pid, m in self._references:
+            by_id[pid].mentions.append(m)
+            by_id[pid].mentions.sort(key=lambda x: (x.start, x.end))
+        for span, m in self._appositions:
+            person = by_id.get(index.span(span))
+            if person is not None and all((x.start, x.end) != (m.start, m.end) for x in person.mentions):
+                person.mentions.append(m)
+                person.mentions.sort(key=lambda x: (x.start, x.end))
         # "President Putin" adds nothing to "Russian President Putin".
         placed = {(p.person, p.title, p.former) for p in out if p.organization}
         out = [p for p in out if p.organization or (p.person, p.title, p.former) not in placed]
@@ -85,6 +96,39 @@ class Positions:
             p.id = f"p{i}"
         doc._.kg_positions = out
         return doc
+
+    def _title_references(self, doc: Doc, positions, index: MentionIndex, by_id) -> None:
+        """'the Prime Minister of Canada' with no name: a mention of the one person the
+        article gives that position (title and organisation) to."""
+        holders: dict[tuple[str, str], set[str]] = {}
+        for p in positions:
+            if p.organization and not p.former:
+                holders.setdefault((p.title, p.organization), set()).add(p.person)
+        if not holders:
+            return
+        i = 0
+        while i < len(doc):
+            t = doc[i]
+            if not (t.text[:1].isupper() and t.lower_ in TITLE_WORDS) or index.token(t) is not None:
+                i += 1
+                continue
+            j = i
+            while j < len(doc) and doc[j].text[:1].isupper() and doc[j].lower_ in TITLE_WORDS:
+                j += 1
+            if j + 1 < len(doc) and doc[j].lower_ == "of" and index.token(doc[j + 1]):
+                org = index.token(doc[j + 1])
+                org_end = j + 1
+                while org_end + 1 < len(doc) and index.token(doc[org_end + 1]) == org:
+                    org_end += 1
+                title = " ".join(x.lower_ for x in doc[i:j])
+                people = holders.get((title, org), set())
+                if len(people) == 1:
+                    start = doc[i - 1].idx if i > 0 and doc[i - 1].lower_ == "the" else t.idx
+                    end = doc[org_end].idx + len(doc[org_end].text)
+                    self._references.append((next(iter(people)), Mention(start, end, doc.text[start:end])))
+                i = org_end + 1
+                continue
+            i = j
 
     def _premodifier(self, doc: Doc, first: int, index: MentionIndex, by_id):
         """Title words, entities and "former" right before the name, as one phrase."""
@@ -106,11 +150,17 @@ class Positions:
         return self._read(doc, words, index, by_id)
 
     def _apposition(self, doc: Doc, span, index: MentionIndex, by_id):
-        """'Name, the chief executive of GM,' -> the appositive noun phrase."""
+        """'Name, the chief executive of GM,' -> the appositive noun phrase, which is also
+        a mention of the person (apposition is coreference, as in OntoNotes)."""
         for child in span.root.children:
             if child.dep_ == "appos" and child.lower_ in TITLE_WORDS:
-                words = [t for t in child.subtree if not t.is_punct and t.dep_ != "det"]
-                return self._read(doc, words, index, by_id)
+                sub = list(child.subtree)
+                words = [t for t in sub if not t.is_punct and t.dep_ != "det"]
+                found = self._read(doc, words, index, by_id)
+                if found is not None:
+                    start, end = sub[0].idx, sub[-1].idx + len(sub[-1].text)
+                    self._appositions.append((span, Mention(start, end, doc.text[start:end])))
+                return found
         return None
 
     def _read(self, doc: Doc, words: list[Token], index: MentionIndex, by_id):
