@@ -6,7 +6,10 @@ SEM / OWL-Time types alongside our own), so no reasoner is needed to query them.
 """
 from __future__ import annotations
 
+import hashlib
 import re
+from functools import lru_cache
+from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, Quad
 
@@ -96,14 +99,35 @@ def time_value_triples(value: str) -> list[tuple]:
 
 
 class BuildInfo:
-    """What produced a graph: kg's version and the spaCy pipeline."""
+    """What produced a graph: kg's version, a hash of its code and rules, and the spaCy
+    pipeline. Any change to them changes the build's IRI, so an incremental build redoes
+    every article and provenance says exactly which code made a graph."""
 
-    def __init__(self, pipeline: str, pipeline_version: str, tool_version: str = __version__):
+    def __init__(self, pipeline: str, pipeline_version: str, tool_version: str = __version__,
+                 code_hash: str | None = None):
         self.pipeline, self.pipeline_version, self.tool_version = pipeline, pipeline_version, tool_version
+        self.code_hash = code_hash if code_hash is not None else source_hash()
 
     @property
     def fingerprint(self) -> str:
-        return f"kg {self.tool_version}|{self.pipeline} {self.pipeline_version}"
+        return f"kg {self.tool_version}+{self.code_hash[:12]}|{self.pipeline} {self.pipeline_version}"
+
+
+@lru_cache(maxsize=1)
+def source_hash() -> str:
+    """SHA-256 over kg's Python files and the ontology, by relative path: the same code
+    gives the same hash on every machine."""
+    pkg = Path(__file__).resolve().parent
+    files = sorted(pkg.rglob("*.py"))
+    onto = pkg.parent / "ontology"
+    if onto.is_dir():
+        files += sorted(onto.glob("*.ttl"))
+    h = hashlib.sha256()
+    for f in files:
+        h.update(f.relative_to(pkg.parent).as_posix().encode())
+        h.update(b"\0")
+        h.update(f.read_bytes())
+    return h.hexdigest()
 
 
 class _Graph:
@@ -170,6 +194,7 @@ def article_quads(rec: ArticleRecord, minter: Minter, build: BuildInfo) -> list[
     out.add(act, KG.pipeline, _lit(build.pipeline))
     out.add(act, KG.pipelineVersion, _lit(build.pipeline_version))
     out.add(act, SCHEMA.softwareVersion, _lit(build.tool_version))
+    out.add(act, KG.codeHash, _lit(build.code_hash))
 
     # Text.
     out.types(ctx, (NIF.Context, NIF.String))

@@ -59,6 +59,7 @@ class KG(DefinedNamespace):
     contentHash: str
     pipeline: str
     pipelineVersion: str
+    codeHash: str
 
 
 NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")

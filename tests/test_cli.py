@@ -10,6 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import rdflib
+import rdflib.compare
 
 from .conftest import ROOT, SEEDS
 
@@ -30,12 +31,9 @@ def test_exports_parse_in_rdflib_and_pyoxigraph(seed_build):
     assert len(list(ox.parse(path=str(out / "kg.ttl")))) == len(ttl)
     assert sum(1 for _ in ox.parse(path=str(out / "kg.trig"))) > len(ttl) * 0.9
     union = rdflib.Graph()
-    for q in ox.parse(path=str(out / "kg.trig")):
-        union.add((rdflib.URIRef(q.subject.value), rdflib.URIRef(q.predicate.value),
-                   rdflib.URIRef(q.object.value) if isinstance(q.object, ox.NamedNode)
-                   else rdflib.Literal(q.object.value, datatype=q.object.datatype.value if q.object.language is None else None,
-                                       lang=q.object.language)))
-    assert rdflib.compare.isomorphic(union, ttl)
+    for s, p, o, _ in ds.quads((None, None, None, None)):
+        union.add((s, p, o))
+    assert rdflib.compare.isomorphic(union, ttl)  # the Turtle export is the union of the graphs
 
 
 @pytest.mark.parametrize("query", QUERIES, ids=[q.stem for q in QUERIES])
@@ -56,7 +54,7 @@ def test_query_formats(seed_build):
     q = "SELECT ?id WHERE { ?a <https://schema.org/identifier> ?id ; a <https://schema.org/NewsArticle> }"
     table = kg("query", q, "--out", out)
     assert table.returncode == 0 and "000_6ce42e271251dfbb" in table.stdout and "(1 row)" in table.stdout
-    assert kg("query", q, "--out", out, "--format", "csv").stdout == "id\r\n000_6ce42e271251dfbb\r\n"
+    assert kg("query", q, "--out", out, "--format", "csv").stdout.splitlines() == ["id", "000_6ce42e271251dfbb"]
     assert kg("query", q, "--out", out, "--format", "tsv").stdout == '?id\n"000_6ce42e271251dfbb"\n'
 
 

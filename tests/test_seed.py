@@ -13,6 +13,7 @@ PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX sem: <http://semanticweb.cs.vu.nl/2009/11/sem/>
 PREFIX kg: <https://kg.example.org/ontology#>
 PREFIX time: <http://www.w3.org/2006/time#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 """
 
 
@@ -26,8 +27,7 @@ def ask(store, q):
 
 def entities_named(store, cls, name):
     return {r["e"] for r in rows(store, f"""SELECT DISTINCT ?e WHERE {{ ?e a schema:{cls} .
-        {{ ?e rdfs:label ?n }} UNION {{ ?e skos:altLabel ?n }} FILTER(STR(?n) = "{name}") }}""".replace(
-        "skos:", "<http://www.w3.org/2004/02/skos/core#>"))}
+        {{ ?e rdfs:label ?n }} UNION {{ ?e skos:altLabel ?n }} FILTER(STR(?n) = "{name}") }}""")}
 
 
 @pytest.mark.parametrize("cls,name", [
@@ -44,7 +44,7 @@ def test_one_entity_each(seed_store, cls, name):
 def test_us_and_the_united_states_are_one_entity(seed_store):
     anchors = rows(seed_store, """SELECT DISTINCT ?e ?s WHERE { ?m itsrdf:taIdentRef ?e ; nif:anchorOf ?s .
         ?e rdfs:label "United States" }""")
-    assert {r["s"] for r in anchors} == {"U.S.", "the United States"}
+    assert {"U.S.", "the United States"} <= {r["s"] for r in anchors}
     assert len({r["e"] for r in anchors}) == 1
 
 
@@ -57,7 +57,7 @@ def test_every_trump_mention_points_to_donald_trump(seed_store):
 
 def test_no_organisation_is_trump_or_sanders(seed_store):
     assert not ask(seed_store, """ASK { ?e a schema:Organization .
-        { ?e rdfs:label ?n } UNION { ?e <http://www.w3.org/2004/02/skos/core#altLabel> ?n }
+        { ?e rdfs:label ?n } UNION { ?e skos:altLabel ?n }
         FILTER(CONTAINS(STR(?n), "Trump") || CONTAINS(STR(?n), "Sanders")) }""")
     assert not ask(seed_store, "ASK { ?e a schema:Person, schema:Organization }")
 

@@ -13,6 +13,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..records import ORG, PERSON, PLACE, Mention
+from .quotes import quoted_regions
 
 # Pronoun -> (kind of antecedent, gender). Gender None: any.
 PRONOUNS = {
@@ -53,7 +54,7 @@ class Coreference:
         for i, s in enumerate(sents):
             for t in s:
                 sent_of[t.i] = i
-        quoted = _quoted_regions(doc.text)
+        quoted = quoted_regions(doc.text)
         gender: dict[str, str] = {}
         added: list[tuple[object, Mention]] = []
         for tok in doc:
@@ -126,17 +127,3 @@ def _description_span(doc: Doc, head) -> Span:
     left = min([c.i for c in head.lefts] + [head.i])
     return doc[left:head.i + 1]
 
-
-def _quoted_regions(text: str) -> list[tuple[int, int]]:
-    """Spans between quotation marks (straight quotes pair up in order; curly ones open
-    and close). Apostrophes are not quotes."""
-    regions, open_at = [], None
-    for i, ch in enumerate(text):
-        if ch == "\u201c" or (ch == '"' and open_at is None):
-            open_at = i
-        elif (ch == "\u201d" or ch == '"') and open_at is not None:
-            regions.append((open_at, i + 1))
-            open_at = None
-        elif ch == "\n" and open_at is not None and text[i + 1:i + 2] == "\n":
-            open_at = None  # a quote never spans a paragraph break without reopening
-    return regions

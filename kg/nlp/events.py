@@ -1,0 +1,362 @@
+"""Events and their participants, from the dependency parse.
+
+Verbal events are content verbs; nominal events are event nouns of the lexicon
+(kg/nlp/event_lexicon.py). Roles follow PropBank's numbered arguments as the parse shows
+them (Clear style labels, as spaCy's English models use):
+
+    agent      nsubj of an active verb, the "by" phrase of a passive, a possessor or
+               compound of an event noun ("Putin's offer", "Senate vote")
+    patient    dobj, nsubjpass, the "of" phrase of an event noun
+    recipient  dative, or the "to" phrase of a verb of giving
+    actor      "between X and Y", "with X" of an event noun (co-participants)
+    place      "in / at / near" + a place, or a place compound ("the Helsinki summit")
+    time       a time expression attached to the event word
+
+Controlled verbs inherit their controller ("Putin offered to permit" -> Putin permits;
+"allow the Kremlin to interrogate" -> the Kremlin interrogates), conjoined verbs share a
+subject they lack, and an event that is an argument is linked as an event (a rejection
+whose theme is an offer). Mentions of one nominal event in an article ("a joint press
+conference" ... "the press conference with Putin") are one event.
+"""
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc, Token
+
+from ..records import PERSON, PLACE, EventRecord, Mention, Role
+from .event_lexicon import NOUN_CLASS, NON_EVENT_VERBS, VERB_CLASS
+from .spans import MentionIndex
+
+SUBJECT_DEPS = {"nsubj"}
+PASSIVE_SUBJECT_DEPS = {"nsubjpass"}
+OBJECT_DEPS = {"dobj", "attr", "oprd"}
+PLACE_PREPS = {"in", "at", "near", "outside", "inside", "from"}
+GIVING_VERBS = {"give", "offer", "send", "sell", "provide", "hand", "grant", "award", "lend", "pay", "deliver", "tell"}
+# Plural descriptions of the people just named ("the two leaders").
+GROUP_NOUNS = {"leaders", "men", "women", "presidents", "sides", "officials", "executives", "ministers"}
+COUNT_WORDS = {"two": 2, "both": 2, "three": 3}
+# Suffixes of deverbal event nouns (NomBank nominalisations) when the noun is not listed.
+EVENT_NOUN_SUFFIXES = ("tion", "sion", "ment", "ance", "ence", "ure", "al")
+
+
+@Language.factory("kg_events")
+def make_events(nlp: Language, name: str):
+    return EventFinder()
+
+
+class EventFinder:
+    """Writes ``doc._.kg_events``."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        ents = doc._.kg_entities or []
+        times = doc._.kg_times or []
+        ent_index, time_index = MentionIndex.of(ents), MentionIndex.of(times)
+        kinds = {e.id: e.kind for e in ents}
+        excluded = _excluded_tokens(doc, ents)
+        heads = [t for t in doc if t.i not in excluded and _event_class(t) is not None]
+        by_token: dict[int, EventRecord] = {}
+        for tok in heads:
+            cls, label = _event_class(tok)
+            start, end = _extent(tok)
+            by_token[tok.i] = EventRecord(id="", type=cls, lemma=tok.lemma_.lower(), label=label,
+                                          mentions=[Mention(start, end, doc.text[start:end])],
+                                          negated=any(c.dep_ == "neg" for c in tok.children))
+        ctx = _Context(doc, by_token, ent_index, time_index, kinds, ents)
+        ctx.time_kinds = {t.id: t.kind for t in times}
+        for i, ev in by_token.items():
+            ctx.arguments(doc[i], ev)
+        values = {t.id: t.value or t.id for t in times}
+        events = _merge_nominal(doc, by_token, values)
+        events.sort(key=lambda e: (e.mentions[0].start, e.mentions[0].end))
+        ids = {id(e): f"v{i}" for i, e in enumerate(events)}
+        for e in events:
+            e.id = ids[id(e)]
+        for e in events:  # event arguments were recorded by object; now by id
+            e.roles = _dedupe([Role(r.role, r.target if isinstance(r.target, str) else ids[id(r.target)])
+                               for r in e.roles if isinstance(r.target, str) or id(r.target) in ids])
+        doc._.kg_events = events
+        return doc
+
+
+def _event_class(tok: Token) -> tuple[str, str] | None:
+    lemma = tok.lemma_.lower()
+    if tok.pos_ == "VERB":
+        if lemma in NON_EVENT_VERBS or not lemma.isalpha():
+            return None
+        return VERB_CLASS.get(lemma, "Occurrence"), lemma
+    if _headline_verb(tok):
+        return VERB_CLASS[lemma], lemma
+    if tok.pos_ == "NOUN":
+        compound = " ".join(c.lemma_.lower() for c in tok.lefts if c.dep_ == "compound") + " " + lemma
+        compound = compound.strip()
+        if compound in NOUN_CLASS:
+            return NOUN_CLASS[compound], compound
+        if lemma in NOUN_CLASS or tok.lower_ in NOUN_CLASS:
+            return NOUN_CLASS.get(lemma) or NOUN_CLASS[tok.lower_], lemma
+        if tok.tag_ == "NN" and lemma.endswith(EVENT_NOUN_SUFFIXES) and len(lemma) > 6 and _deverbal(tok):
+            return "Occurrence", lemma
+    return None
+
+
+def _headline_verb(tok: Token) -> bool:
+    """Headline present tense the tagger took for a plural noun: "Trump rejects offer",
+    "GM cuts jobs" (a root NNS whose lemma is a listed verb and whose compound is a name)."""
+    return (tok.tag_ == "NNS" and tok.dep_ == "ROOT" and tok.lemma_.lower() in VERB_CLASS
+            and tok.lemma_.lower() not in NOUN_CLASS
+            and any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in tok.children))
+
+
+def _deverbal(tok: Token) -> bool:
+    """A noun whose stem is a verb the vocabulary knows as one ("approval", "closure")."""
+    lemma = tok.lemma_.lower()
+    for suffix, repl in (("ation", "e"), ("ition", "e"), ("tion", "t"), ("sion", "d"), ("ment", ""),
+                         ("ance", ""), ("ence", ""), ("ure", "e"), ("al", "e"), ("al", "")):
+        if lemma.endswith(suffix):
+            stem = lemma[: -len(suffix)] + repl
+            if stem in VERB_CLASS:
+                return True
+    return False
+
+
+def _extent(tok: Token) -> tuple[int, int]:
+    """The event word; for a listed compound noun ("press conference") the compound."""
+    start = tok.idx
+    if tok.pos_ == "NOUN":
+        comp = [c for c in tok.lefts if c.dep_ == "compound" and c.pos_ == "NOUN"]
+        if comp and " ".join(c.lemma_.lower() for c in comp) + " " + tok.lemma_.lower() in NOUN_CLASS:
+            start = comp[0].idx
+    return start, tok.idx + len(tok.text)
+
+
+def _excluded_tokens(doc: Doc, ents) -> set[int]:
+    """Tokens inside names ("the Joint Strike Fighter program" stays an entity)."""
+    out = set()
+    for e in ents:
+        if e.kind in (PERSON, "ORG", PLACE, "PRODUCT", "WORK_OF_ART", "LAW", "NORP"):
+            for m in e.mentions:
+                span = doc.char_span(m.start, m.end, alignment_mode="expand")
+                if span is not None and len(span) <= 8:
+                    out.update(t.i for t in span)
+    return out
+
+
+class _Context:
+    def __init__(self, doc, by_token, ent_index, time_index, kinds, ents):
+        self.doc, self.by_token = doc, by_token
+        self.ent_index, self.time_index, self.kinds = ent_index, time_index, kinds
+        self.ents = ents
+
+    # Targets -----------------------------------------------------------------------
+    def targets(self, tok: Token) -> list:
+        """Entity ids or event records an argument head stands for."""
+        if tok.i in self.by_token and tok.pos_ == "NOUN":
+            return [self.by_token[tok.i]]
+        eid = self.ent_index.token(tok)
+        out = [eid] if eid else []
+        if not out and tok.pos_ in ("NOUN", "PROPN"):
+            group = self._group(tok)
+            if group:
+                return group
+            # "U.S. investigators", "GM's workers": the entity modifying the head noun.
+            for c in tok.children:
+                if c.dep_ in ("compound", "poss", "nmod") and (cid := self.ent_index.token(c)):
+                    out.append(cid)
+                    break
+        for c in tok.children:  # conjoined arguments
+            if c.dep_ == "conj":
+                out += self.targets(c)
+        return out
+
+    def _group(self, tok: Token) -> list[str]:
+        """'the two leaders' -> the two people named last before it."""
+        if tok.lower_ not in GROUP_NOUNS:
+            return []
+        n = next((COUNT_WORDS[c.lower_] for c in tok.children if c.lower_ in COUNT_WORDS), None)
+        if n is None:
+            return []
+        seen: list[str] = []
+        before = sorted(((m.start, e.id) for e in self.ents if e.kind == PERSON for m in e.mentions
+                         if m.end <= tok.idx), reverse=True)
+        for _, eid in before:
+            if eid not in seen:
+                seen.append(eid)
+            if len(seen) == n:
+                return seen
+        return []
+
+    def time(self, tok: Token) -> str | None:
+        return self.time_index.token(tok)
+
+    # Roles -------------------------------------------------------------------------
+    def arguments(self, tok: Token, ev: EventRecord) -> None:
+        if _headline_verb(tok):
+            for c in tok.children:
+                if c.dep_ == "compound":
+                    self._add(ev, "agent", c)
+                elif c.dep_ in ("appos", "dobj"):
+                    self._add(ev, "patient", c)
+        elif tok.pos_ == "VERB":
+            self._verbal(tok, ev)
+        else:
+            self._nominal(tok, ev)
+        # Times and places among the event word's children and their prepositions.
+        for c in tok.children:
+            self._adjunct(c, ev)
+            if c.dep_ == "prep":
+                for g in c.children:
+                    if g.dep_ == "pobj":
+                        self._adjunct(g, ev, prep=c.lower_)
+
+    def _adjunct(self, tok: Token, ev: EventRecord, prep: str | None = None) -> None:
+        tid = self.time(tok)
+        if tid and self.time_kinds.get(tid) in ("DATE", "TIME") and tid not in ev.times and tok.dep_ in ("npadvmod", "pobj", "tmod", "advmod", "nummod", "compound", "appos", "nmod"):
+            ev.times.append(tid)
+            return
+        eid = self.ent_index.token(tok)
+        if eid and self.kinds.get(eid) == PLACE and (prep in PLACE_PREPS or tok.dep_ == "compound") \
+                and eid not in ev.places:
+            ev.places.append(eid)
+
+    def _verbal(self, tok: Token, ev: EventRecord) -> None:
+        subj = [c for c in tok.children if c.dep_ in SUBJECT_DEPS]
+        psubj = [c for c in tok.children if c.dep_ in PASSIVE_SUBJECT_DEPS]
+        for c in subj:
+            self._add(ev, "agent", c)
+        for c in psubj:
+            self._add(ev, "patient", c)
+        for c in tok.children:
+            if c.dep_ in OBJECT_DEPS:
+                self._add(ev, "patient", c)
+            elif c.dep_ == "dative":
+                self._add(ev, "recipient", c)
+            elif c.dep_ == "agent":  # passive "by" phrase
+                for g in c.children:
+                    if g.dep_ == "pobj":
+                        self._add(ev, "agent", g)
+            elif c.dep_ == "prep" and c.lower_ == "to" and ev.lemma in GIVING_VERBS:
+                for g in c.children:
+                    if g.dep_ == "pobj":
+                        self._add(ev, "recipient", g)
+            elif c.dep_ in ("ccomp", "xcomp") and c.i in self.by_token:
+                ev.roles.append(Role("theme", self.by_token[c.i]))
+        if not subj and not psubj:
+            self._inherited_subject(tok, ev)
+
+    def _inherited_subject(self, tok: Token, ev: EventRecord) -> None:
+        """Controlled (xcomp), conjoined and relative-clause verbs take their arguments
+        from the verb or noun they hang from."""
+        head = tok.head
+        if tok.dep_ == "xcomp":
+            objs = [c for c in head.children if c.dep_ in ("dobj",)]
+            if objs and head.lemma_.lower() in ("allow", "permit", "ask", "urge", "force", "help", "tell", "want", "order"):
+                for o in objs:  # object control: "allow the Kremlin to interrogate"
+                    self._add(ev, "agent", o)
+                return
+            for c in head.children:
+                if c.dep_ in SUBJECT_DEPS:
+                    self._add(ev, "agent", c)
+            if head.dep_ in ("xcomp", "conj") and not any(c.dep_ in SUBJECT_DEPS for c in head.children):
+                self._inherited_subject(head, ev)
+        elif tok.dep_ == "conj" and head.pos_ == "VERB":
+            for c in head.children:
+                if c.dep_ in SUBJECT_DEPS:
+                    self._add(ev, "agent", c)
+                elif c.dep_ in PASSIVE_SUBJECT_DEPS:
+                    self._add(ev, "patient", c)
+            if not any(c.dep_ in SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS for c in head.children):
+                self._inherited_subject(head, ev)
+        elif tok.dep_ in ("acl", "relcl") and head.pos_ in ("NOUN", "PROPN", "PRON"):
+            # "Russians charged with hacking" (passive participle): the noun is the patient;
+            # "officials who said" (relative clause with a relative subject): the agent.
+            role = "patient" if tok.tag_ == "VBN" else "agent"
+            self._add(ev, role, head)
+        elif tok.dep_ == "advcl" or tok.dep_ == "pcomp":
+            anchor = head if tok.dep_ == "advcl" else head.head
+            for c in anchor.children:
+                if c.dep_ in SUBJECT_DEPS:
+                    self._add(ev, "agent", c)
+
+    def _nominal(self, tok: Token, ev: EventRecord) -> None:
+        for c in tok.children:
+            if c.dep_ == "poss":
+                self._add(ev, "agent", c)
+            elif c.dep_ in ("compound", "nmod", "amod"):
+                for t in self.targets(c):
+                    if isinstance(t, str) and self.kinds.get(t) == PLACE and c.dep_ != "amod":
+                        if t not in ev.places:
+                            ev.places.append(t)
+                    elif isinstance(t, str) and self.kinds.get(t) in (PERSON, "ORG") and c.dep_ != "amod":
+                        ev.roles.append(Role("agent", t))
+            elif c.dep_ == "prep":
+                prep = c.lower_
+                for g in c.children:
+                    if g.dep_ != "pobj":
+                        continue
+                    if prep == "of":
+                        self._add(ev, "patient", g)
+                    elif prep == "by":
+                        self._add(ev, "agent", g)
+                    elif prep in ("between", "with", "among"):
+                        self._add(ev, "actor", g)
+                    elif prep == "from" and ev.type in ("Offer", "Statement", "Appeal", "Threat", "Demand"):
+                        self._add(ev, "agent", g)
+                    elif prep in ("to", "for") and ev.type in ("Offer", "Aid", "Transaction"):
+                        self._add(ev, "recipient", g)
+        # An event noun that is the object of a verb of doing takes that verb's subject
+        # only through the verb's own roles; nothing to inherit here.
+
+    def _add(self, ev: EventRecord, role: str, tok: Token) -> None:
+        for t in self.targets(tok):
+            if t is ev:
+                continue
+            if isinstance(t, EventRecord):
+                ev.roles.append(Role("theme", t))
+            else:
+                ev.roles.append(Role(role, t))
+
+
+def _merge_nominal(doc: Doc, by_token: dict[int, EventRecord], values: dict[str, str]) -> list[EventRecord]:
+    """Mentions of one nominal event ("a press conference" ... "the press conference")
+    become one event: same label, and no conflicting time or place."""
+    out: list[EventRecord] = []
+    seen: dict[str, list[EventRecord]] = {}
+    for i in sorted(by_token):
+        ev = by_token[i]
+        tok = doc[i]
+        if tok.pos_ == "NOUN" and tok.tag_ == "NN":
+            for prev in seen.get(ev.label, []):
+                if _compatible(prev, ev, values):
+                    prev.mentions += ev.mentions
+                    prev.roles += ev.roles
+                    prev.places += [p for p in ev.places if p not in prev.places]
+                    prev.times += [t for t in ev.times if t not in prev.times]
+                    _redirect(by_token, ev, prev)
+                    break
+            else:
+                seen.setdefault(ev.label, []).append(ev)
+                out.append(ev)
+            continue
+        out.append(ev)
+    return out
+
+
+def _compatible(a: EventRecord, b: EventRecord, values: dict[str, str]) -> bool:
+    ta, tb = {values.get(t, t) for t in a.times}, {values.get(t, t) for t in b.times}
+    return (not ta or not tb or bool(ta & tb)) and \
+           (not a.places or not b.places or bool(set(a.places) & set(b.places)))
+
+
+def _redirect(by_token, old: EventRecord, new: EventRecord) -> None:
+    for ev in by_token.values():
+        for r in ev.roles:
+            if r.target is old:
+                r.target = new
+
+
+def _dedupe(roles: list[Role]) -> list[Role]:
+    seen, out = set(), []
+    for r in roles:
+        if (r.role, r.target) not in seen:
+            seen.add((r.role, r.target))
+            out.append(r)
+    return out

@@ -1,0 +1,160 @@
+"""Quotations: direct speech in quotation marks and reported speech, with their speaker.
+
+A quotation's speaker is the subject of its cue verb ("said Sanders", "Trump said",
+"according to X"), in the quote's own sentence or, failing that, the sentence right
+after or before it ('"..." she said.' / 'Sanders said: "..."'). Pronoun speakers resolve
+through kg_coref's mentions, else to the last person named before the quote. Short
+quoted phrases without a verb ('an "incredible offer"') are scare quotes, not speech, and
+are left out. Cue verbs: the speech-act verbs of Pareti's PARC 3.0 attribution corpus
+and the Statement class of the event lexicon.
+"""
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from ..records import PERSON, Mention, QuoteRecord
+from .spans import MentionIndex
+
+CUE_VERBS = {
+    "say", "tell", "add", "state", "announce", "claim", "explain", "note", "write", "ask",
+    "insist", "warn", "argue", "reply", "respond", "answer", "declare", "comment", "suggest",
+    "predict", "admit", "acknowledge", "confirm", "deny", "tweet", "recall", "remark", "quip",
+    "conclude", "continue", "describe", "call", "report", "stress", "emphasize", "emphasise",
+}
+OPEN_QUOTES, CLOSE_QUOTES = "\u201c\u2018", "\u201d\u2019"
+# A quotation must have at least this many words, or a verb, to be speech.
+MIN_WORDS = 4
+
+
+@Language.factory("kg_quotes")
+def make_quotes(nlp: Language, name: str):
+    return QuoteFinder()
+
+
+class QuoteFinder:
+    """Writes ``doc._.kg_quotes``."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        ents = doc._.kg_entities or []
+        ent_index = MentionIndex.of(ents)
+        ev_index = MentionIndex.of(doc._.kg_events or [])
+        kinds = {e.id: e.kind for e in ents}
+        persons = sorted((m.start, e.id) for e in ents if e.kind == PERSON for m in e.mentions)
+        out: list[QuoteRecord] = []
+        regions = quoted_regions(doc.text)
+        inside = set()
+        spans = [doc.char_span(b, e, alignment_mode="expand") for b, e in regions]
+        for span in spans:
+            if span is not None:
+                inside.update(range(span.start, span.end))
+        for (start, end), span in zip(regions, spans):
+            if span is None:
+                continue
+            inner = doc.text[start + 1:end - 1].strip()
+            if len(inner.split()) < MIN_WORDS and not any(t.pos_ in ("VERB", "AUX") for t in span):
+                continue
+            cue = self._cue(doc, span, inside)
+            speaker = self._speaker(cue, ent_index, kinds, persons, start) if cue is not None else None
+            out.append(QuoteRecord(
+                id="", text=inner, start=start + 1 + (len(doc.text[start + 1:end - 1]) - len(doc.text[start + 1:end - 1].lstrip())),
+                end=start + 1 + len(doc.text[start + 1:end - 1].rstrip()), speaker=speaker,
+                cue=Mention(cue.idx, cue.idx + len(cue.text), cue.text) if cue is not None else None,
+                event=ev_index.token(cue) if cue is not None else None, direct=True))
+        # Reported speech: a cue verb outside quotes with a clause complement that holds
+        # no quotation of its own (a scare-quoted phrase inside is fine).
+        speech = set()
+        for q in out:
+            span = doc.char_span(q.start, q.end, alignment_mode="expand")
+            if span is not None:
+                speech.update(range(span.start, span.end))
+        for tok in doc:
+            if tok.i in inside or tok.lemma_.lower() not in CUE_VERBS or tok.pos_ != "VERB":
+                continue
+            comp = [c for c in tok.children if c.dep_ == "ccomp" and c.i not in speech]
+            if not comp:
+                continue
+            sub = list(comp[0].subtree)
+            if any(t.i in speech for t in sub) or len(sub) < MIN_WORDS:
+                continue
+            speaker = self._speaker(tok, ent_index, kinds, persons, tok.idx)
+            if speaker is None:
+                continue
+            start, end = sub[0].idx, sub[-1].idx + len(sub[-1].text)
+            out.append(QuoteRecord(id="", text=doc.text[start:end], start=start, end=end, speaker=speaker,
+                                   cue=Mention(tok.idx, tok.idx + len(tok.text), tok.text),
+                                   event=ev_index.token(tok), direct=False))
+        out.sort(key=lambda q: (q.start, q.end))
+        for i, q in enumerate(out):
+            q.id = f"q{i}"
+        doc._.kg_quotes = out
+        return doc
+
+    @staticmethod
+    def _cue(doc: Doc, quote: Span, quoted: set[int]) -> Token | None:
+        """The speech verb of a quotation, outside every quotation: in the sentences the
+        quote touches (one that governs the quote first, else the nearest), else in the
+        next sentence, else in the previous one."""
+        sents = list(doc.sents)
+        first = next(i for i, s in enumerate(sents) if s.start <= quote.start < s.end)
+        last = next((i for i, s in enumerate(sents) if s.start < quote.end <= s.end), first)
+        inner = set(range(quote.start, quote.end))
+        for group in (sents[first:last + 1], sents[last + 1:last + 2], sents[max(first - 1, 0):first]):
+            cues = []
+            for sent in group:
+                for tok in sent:
+                    if tok.i in quoted:
+                        continue
+                    if tok.lemma_.lower() in CUE_VERBS and tok.pos_ == "VERB":
+                        cues.append(tok)
+                    elif tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
+                        cues.append(tok)
+            if cues:
+                governing = [c for c in cues if any(t.i in inner for t in c.subtree)]
+                if governing:
+                    return governing[0]
+                return min(cues, key=lambda c: min(abs(c.i - quote.start), abs(c.i - quote.end)))
+        return None
+
+    @staticmethod
+    def _speaker(cue: Token, ent_index: MentionIndex, kinds, persons, before: int) -> str | None:
+        if cue.lower_ == "according":
+            for t in cue.doc[cue.i + 1].children:
+                if t.dep_ == "pobj":
+                    return ent_index.token(t)
+            return None
+        for c in cue.children:
+            if c.dep_ in ("nsubj", "nsubjpass"):
+                eid = ent_index.token(c)
+                if eid is None:
+                    for g in c.children:  # "a spokesman for GM": the organisation speaks
+                        if g.dep_ in ("compound", "poss") or g.dep_ == "prep":
+                            eid = ent_index.token(g) or next(
+                                (ent_index.token(x) for x in g.children if x.dep_ == "pobj"), None)
+                            if eid:
+                                break
+                if eid is None and c.pos_ == "PRON" and c.lower_ in ("he", "she"):
+                    prior = [pid for start, pid in persons if start < before]
+                    eid = prior[-1] if prior else None
+                if eid is not None and kinds.get(eid) in (PERSON, "ORG", "PLACE", "NORP"):
+                    return eid
+        return None
+
+
+def quoted_regions(text: str) -> list[tuple[int, int]]:
+    """Spans from an opening to a closing quotation mark (both included). Straight double
+    quotes pair up in order; curly ones open and close; an apostrophe inside a word
+    (Trump’s) is not a quote. A paragraph break closes an unclosed quote."""
+    regions, open_at = [], None
+    for i, ch in enumerate(text):
+        if ch in '"\u201c\u201d':
+            if open_at is None and ch != "\u201d":
+                open_at = i
+            elif open_at is not None and ch != "\u201c":
+                regions.append((open_at, i + 1))
+                open_at = None
+        elif ch == "\n" and open_at is not None and re.match(r"\n[ \t]*\n", text[i:i + 3]):
+            open_at = None
+    return regions

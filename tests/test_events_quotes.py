@@ -1,0 +1,124 @@
+"""Events with roles (kg_events), the taxonomy, and quotations (kg_quotes)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import rdflib
+from rdflib import OWL, RDF
+
+from kg.event_taxonomy import KGE
+from kg.nlp.event_lexicon import EVENT_CLASSES
+
+from .conftest import SEEDS
+
+ONTOLOGY = Path(__file__).resolve().parent.parent / "ontology"
+
+
+def _named(rec):
+    names = {e.id: e.label for e in rec.entities}
+    names.update({v.id: v.label for v in rec.events})
+    return names
+
+
+def roles(rec, label):
+    names = _named(rec)
+    evs = [v for v in rec.events if v.label == label]
+    assert evs, f"no {label!r} event among {[v.label for v in rec.events]}"
+    return [{(r.role, names.get(r.target)) for r in v.roles} for v in evs], evs
+
+
+def test_taxonomy_namespace_ontology_and_lexicon_agree():
+    g = rdflib.Graph().parse(ONTOLOGY / "events.ttl")
+    ns = str(KGE._NS)
+    declared = {str(s)[len(ns):] for k in (OWL.Class, OWL.AnnotationProperty) for s in g.subjects(RDF.type, k)}
+    assert declared == set(KGE.__annotations__)
+    assert set(EVENT_CLASSES) <= declared
+    for cls in EVENT_CLASSES:
+        assert (rdflib.URIRef(ns + cls), rdflib.RDFS.subClassOf, rdflib.URIRef(ns + "Event")) in g
+
+
+def test_active_passive_and_coordination(extract):
+    rec = extract("Boeing sold ten jets to Qantas and delivered them in Sydney on March 3, 2010. "
+                  "The deal was approved by the European Commission.")
+    (sold,), _ = roles(rec, "sell")
+    assert ("agent", "Boeing") in sold and ("recipient", "Qantas") in sold
+    (delivered,), evs = roles(rec, "deliver")
+    assert ("agent", "Boeing") in delivered  # shared subject of the conjoined verb
+    assert [e.label for e in rec.entities if e.id in evs[0].places] == ["Sydney"]
+    (approved,), _ = roles(rec, "approve")
+    assert ("agent", "European Commission") in approved and ("theme", "deal") in approved
+
+
+def test_control_verbs_pass_their_arguments(extract):
+    rec = extract("Vladimir Putin offered to permit American investigators to question Russian officials. "
+                  "Congress voted to allow the FBI to interview them.")
+    (permit,), _ = roles(rec, "permit")
+    assert ("agent", "Vladimir Putin") in permit
+    (interview,), _ = roles(rec, "interview")
+    assert ("agent", "FBI") in interview
+
+
+def test_nominal_events_possessive_compound_and_between(extract):
+    rec = extract("Leaders gathered for the Geneva summit between Angela Merkel and Emmanuel Macron on Friday. "
+                  "Observers welcomed Macron's proposal.")
+    (summit,), evs = roles(rec, "summit")
+    assert {("actor", "Angela Merkel"), ("actor", "Emmanuel Macron")} <= summit
+    assert [e.label for e in rec.entities if e.id in evs[0].places] == ["Geneva"]
+    (proposal,), _ = roles(rec, "proposal")
+    assert ("agent", "Emmanuel Macron") in proposal
+
+
+def test_event_as_argument_of_an_event_and_negation(extract):
+    rec = extract("The minister rejected Ford's offer. Sony would not accept the merger.")
+    (rejected,), _ = roles(rec, "reject")
+    assert ("theme", "offer") in rejected
+    (offer,), _ = roles(rec, "offer")
+    assert ("agent", "Ford") in offer
+    accept = next(v for v in rec.events if v.label == "accept")
+    assert accept.negated
+
+
+def test_mentions_of_one_nominal_event_merge(extract):
+    rec = extract("Toyota held a press conference in Tokyo. At the press conference, Akio Toyoda apologised.")
+    pcs = [v for v in rec.events if v.label == "press conference"]
+    assert len(pcs) == 1 and len(pcs[0].mentions) == 2
+
+
+def test_seed_events(extract):
+    from kg.articles import iter_articles
+
+    art = next(iter_articles([SEEDS]))
+    rec = extract(art.body, article_id=art.id)
+    names = _named(rec)
+    rejects = [v for v in rec.events if v.type == "Rejection" and v.lemma == "reject"]
+    assert rejects and ("agent", "Donald Trump") in {(r.role, names.get(r.target)) for r in rejects[0].roles}
+    theme = [names[r.target] for r in rejects[0].roles if r.role == "theme"]
+    assert theme == ["offer"]
+    vote = next(v for v in rec.events if v.type == "Vote")
+    assert ("agent", "Senate") in {(r.role, names.get(r.target)) for r in vote.roles}
+    assert any(v.type == "Approval" and v.lemma == "approve" for v in rec.events)
+
+
+def test_quotes_speakers_across_sentences(extract):
+    from kg.articles import iter_articles
+
+    art = next(iter_articles([SEEDS]))
+    rec = extract(art.masked_body(), article_id=art.id)
+    names = {e.id: e.label for e in rec.entities}
+    by_start = {q.text[:20]: q for q in rec.quotes}
+    q = by_start["It is a proposal tha"]
+    assert names[q.speaker] == "Sarah Sanders" and q.cue.text == "said" and q.direct
+    assert names[by_start["He said it was an in"].speaker] == "Sarah Sanders"  # "said Sanders" after the quote
+    assert names[by_start["He offered to have t"].speaker] == "Donald Trump"  # cue in the sentence before
+    assert not any(q.text.strip("'\u2019 ") == "incredible offer" for q in rec.quotes)  # scare quotes
+
+
+def test_reported_speech_and_pronoun_speaker(extract):
+    rec = extract('Angela Merkel arrived late. "We will find a solution for everyone," she said. '
+                  "Emmanuel Macron said the plan would fail within a year.")
+    names = {e.id: e.label for e in rec.entities}
+    direct = [q for q in rec.quotes if q.direct]
+    assert names[direct[0].speaker] == "Angela Merkel"
+    reported = [q for q in rec.quotes if not q.direct]
+    assert reported and names[reported[0].speaker] == "Emmanuel Macron"
+    assert reported[0].text.startswith("the plan would fail")
