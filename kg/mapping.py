@@ -15,7 +15,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from . import __version__
 from .iris import Minter
-from .records import ORG, PERSON, PLACE, ArticleRecord, EntityRecord, TimeRecord
+from .records import ORG, PERSON, PLACE, UNNAMED, ArticleRecord, EntityRecord, TimeRecord
 from .vocab import ITSRDF, KG, NIF, OWL, PROV, RDF, RDFS, SCHEMA, SEM, SKOS, TIME, XSD
 from .event_taxonomy import KGE
 
@@ -34,10 +34,11 @@ KIND_TYPES = {
     "QUANTITY": (KG.Quantity, SCHEMA.QuantitativeValue),
     "NUMBER": (KG.Number, SCHEMA.QuantitativeValue),
     "EVENT": (KG.NamedEvent, KG.Event, SEM.Event, SCHEMA.Event),
+    UNNAMED: (KG.UnnamedEntity, SCHEMA.Thing),
 }
 COUNTRY_TYPES = (KG.Country, SCHEMA.Country)
 # Kinds that are values, one resource per mention, not merged across articles.
-VALUE_KINDS = ("MONEY", "PERCENT", "QUANTITY", "NUMBER")
+VALUE_KINDS = ("MONEY", "PERCENT", "QUANTITY", "NUMBER", UNNAMED)
 TIME_TYPES = {
     "DATE": (KG.Date, KG.TimeExpression, TIME.Instant, TIME.TemporalEntity),
     "TIME": (KG.TimeOfDay, KG.TimeExpression, TIME.Instant, TIME.TemporalEntity),

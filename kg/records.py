@@ -17,9 +17,10 @@ from typing import Any
 # Entity kinds used in records. PERSON / ORG / PLACE are the contract's three; the rest
 # keep spaCy's other labels under documented types (see ontology/README.md).
 PERSON, ORG, PLACE = "PERSON", "ORG", "PLACE"
+UNNAMED = "UNNAMED"  # a participant described, not named ("10,000 jobs"): one article only
 ENTITY_KINDS = (
     PERSON, ORG, PLACE, "NORP", "PRODUCT", "WORK_OF_ART", "LAW", "LANGUAGE",
-    "MONEY", "PERCENT", "QUANTITY", "NUMBER", "MISC",
+    "MONEY", "PERCENT", "QUANTITY", "NUMBER", "EVENT", UNNAMED,
 )
 # Time kinds, as in TIMEX3.
 TIME_KINDS = ("DATE", "TIME", "DURATION", "SET")

@@ -29,6 +29,7 @@ class KG(DefinedNamespace):
     Percentage: str
     Quantity: str
     Number: str
+    UnnamedEntity: str  # a participant described but not named
     # Classes: events, times, speech, roles, provenance
     Event: str  # an event (sem:Event and schema:Event)
     NamedEvent: str  # an event known by name ("World War II")

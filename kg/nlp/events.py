@@ -23,7 +23,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from ..records import PERSON, PLACE, EventRecord, Mention, Role
+from ..records import PERSON, PLACE, UNNAMED, EntityRecord, EventRecord, Mention, Role
 from .event_lexicon import NOUN_CLASS, NON_EVENT_VERBS, VERB_CLASS
 from .spans import MentionIndex
 
@@ -36,27 +36,51 @@ GIVING_VERBS = {"give", "offer", "send", "sell", "provide", "hand", "grant", "aw
 GROUP_NOUNS = {"leaders", "men", "women", "presidents", "sides", "officials", "executives", "ministers"}
 COUNT_WORDS = {"two": 2, "both": 2, "three": 3}
 # Suffixes of deverbal event nouns (NomBank nominalisations) when the noun is not listed.
-EVENT_NOUN_SUFFIXES = ("tion", "sion", "ment", "ance", "ence", "ure", "al")
+EVENT_NOUN_SUFFIXES = ("tion", "sion", "ment", "ance", "ence", "ure", "al", "ing", "ade", "sis")
+# Nominal suffixes and what may stand in their place on the verb (NomBank / CatVar style
+# derivations): decision -> decide, reduction -> reduce, closure -> close, filing -> file.
+NOMINAL_SUFFIXES = (
+    ("ization", ("ize",)), ("isation", ("ise", "ize")), ("ation", ("ate", "e", "")), ("ition", ("ite", "e", "")),
+    ("ution", ("ute", "ve")), ("ction", ("ct", "ce")), ("ption", ("pt", "be", "ve")), ("tion", ("te", "t", "")),
+    ("ssion", ("ss", "t", "de")), ("sion", ("de", "d", "se", "t")), ("ment", ("",)),
+    ("ance", ("", "e")), ("ence", ("", "e")), ("ure", ("e", "")), ("al", ("e", "")),
+    ("ing", ("", "e")), ("sis", ("ze", "se")),
+)
 
 
 @Language.factory("kg_events")
 def make_events(nlp: Language, name: str):
-    return EventFinder()
+    return EventFinder(verb_lemmas(nlp))
+
+
+def verb_lemmas(nlp: Language) -> frozenset:
+    """Verb lemmas of the pipeline's lemmatizer index (WordNet's verbs in spaCy's English
+    pipelines); empty when the pipeline has none, and then only listed nouns count."""
+    try:
+        table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_index")
+        return frozenset(table["verb"])
+    except (KeyError, ValueError, AttributeError):
+        return frozenset()
 
 
 class EventFinder:
     """Writes ``doc._.kg_events``."""
 
+    def __init__(self, verbs: frozenset = frozenset()):
+        self.verbs = verbs
+
     def __call__(self, doc: Doc) -> Doc:
-        ents = doc._.kg_entities or []
+        ents = doc._.kg_entities
+        if ents is None:
+            ents = doc._.kg_entities = []
         times = doc._.kg_times or []
         ent_index, time_index = MentionIndex.of(ents), MentionIndex.of(times)
         kinds = {e.id: e.kind for e in ents}
         excluded = _excluded_tokens(doc, ents)
-        heads = [t for t in doc if t.i not in excluded and _event_class(t) is not None]
+        classes = {t.i: c for t in doc if t.i not in excluded and (c := _event_class(t, self.verbs))}
         by_token: dict[int, EventRecord] = {}
-        for tok in heads:
-            cls, label = _event_class(tok)
+        for i, (cls, label) in classes.items():
+            tok = doc[i]
             start, end = _extent(tok)
             by_token[tok.i] = EventRecord(id="", type=cls, lemma=tok.lemma_.lower(), label=label,
                                           mentions=[Mention(start, end, doc.text[start:end])],
@@ -78,7 +102,7 @@ class EventFinder:
         return doc
 
 
-def _event_class(tok: Token) -> tuple[str, str] | None:
+def _event_class(tok: Token, verbs: frozenset = frozenset()) -> tuple[str, str] | None:
     lemma = tok.lemma_.lower()
     if tok.pos_ == "VERB":
         if lemma in NON_EVENT_VERBS or not lemma.isalpha():
@@ -93,7 +117,7 @@ def _event_class(tok: Token) -> tuple[str, str] | None:
             return NOUN_CLASS[compound], compound
         if lemma in NOUN_CLASS or tok.lower_ in NOUN_CLASS:
             return NOUN_CLASS.get(lemma) or NOUN_CLASS[tok.lower_], lemma
-        if tok.tag_ == "NN" and lemma.endswith(EVENT_NOUN_SUFFIXES) and len(lemma) > 6 and _deverbal(tok):
+        if lemma.endswith(EVENT_NOUN_SUFFIXES) and len(lemma) > 5 and _deverbal(tok, verbs):
             return "Occurrence", lemma
     return None
 
@@ -106,14 +130,15 @@ def _headline_verb(tok: Token) -> bool:
             and any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in tok.children))
 
 
-def _deverbal(tok: Token) -> bool:
-    """A noun whose stem is a verb the vocabulary knows as one ("approval", "closure")."""
+def _deverbal(tok: Token, verbs: frozenset) -> bool:
+    """A nominalisation of a verb ("decision", "closure", "reduction", "filing"): the noun
+    minus a nominal suffix is a verb of the pipeline's lemmatizer index (WordNet's verb
+    list, which spaCy's English lemmatizer ships)."""
     lemma = tok.lemma_.lower()
-    for suffix, repl in (("ation", "e"), ("ition", "e"), ("tion", "t"), ("sion", "d"), ("ment", ""),
-                         ("ance", ""), ("ence", ""), ("ure", "e"), ("al", "e"), ("al", "")):
-        if lemma.endswith(suffix):
-            stem = lemma[: -len(suffix)] + repl
-            if stem in VERB_CLASS:
+    for suffix, repls in NOMINAL_SUFFIXES:
+        if lemma.endswith(suffix) and len(lemma) - len(suffix) >= 3:
+            stem = lemma[: -len(suffix)]
+            if any(stem + r in verbs for r in repls):
                 return True
     return False
 
@@ -145,6 +170,7 @@ class _Context:
         self.doc, self.by_token = doc, by_token
         self.ent_index, self.time_index, self.kinds = ent_index, time_index, kinds
         self.ents = ents
+        self.unnamed_ids: dict[int, str] = {}
 
     # Targets -----------------------------------------------------------------------
     def targets(self, tok: Token) -> list:
@@ -162,6 +188,8 @@ class _Context:
                 if c.dep_ in ("compound", "poss", "nmod") and (cid := self.ent_index.token(c)):
                     out.append(cid)
                     break
+            if not out and tok.pos_ == "NOUN" and self.time(tok) is None:
+                out.append(self.unnamed(tok))
         for c in tok.children:  # conjoined arguments
             if c.dep_ == "conj":
                 out += self.targets(c)
@@ -183,6 +211,24 @@ class _Context:
             if len(seen) == n:
                 return seen
         return []
+
+    def unnamed(self, tok: Token) -> str:
+        """A participant the text describes without naming it ("10,000 jobs", "the
+        plant"): an entity of this article only, for the noun phrase up to its head."""
+        if tok.i in self.unnamed_ids:
+            return self.unnamed_ids[tok.i]
+        left = min([t.i for c in tok.lefts if c.dep_ not in ("punct", "cc") for t in c.subtree] + [tok.i])
+        while left < tok.i and (self.time(self.doc[left]) or self.doc[left].is_punct):
+            left += 1  # a time inside the phrase keeps its own mention
+        span = self.doc[left:tok.i + 1]
+        words = [t for t in span if t.dep_ != "det" or t.i != left]
+        label = " ".join(t.text for t in words) if words else tok.text
+        rec = EntityRecord(id=f"e{len(self.ents)}", kind=UNNAMED, label=label, key="",
+                           mentions=[Mention(span.start_char, span.end_char, span.text)])
+        self.ents.append(rec)
+        self.kinds[rec.id] = UNNAMED
+        self.unnamed_ids[tok.i] = rec.id
+        return rec.id
 
     def time(self, tok: Token) -> str | None:
         return self.time_index.token(tok)
