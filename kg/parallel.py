@@ -1,29 +1,35 @@
-"""Where extraction runs: in this process, in N forked processes, or on a dask cluster.
+"""Where extraction runs: in this process, in N local processes, or on a dask cluster.
 
-Every backend takes a stream of articles and yields ``ArticleRecord``s (or
-``ReadProblem``s), with a bounded number of batches in flight, so memory stays flat
-whatever the corpus size. The parent maps records to RDF and writes the store (a single
-writer). Identity keys are computed per article, so the graph is the same IRI for IRI
-whichever worker read which article and in whatever order they finish.
+Every backend takes a stream of articles and yields, batch by batch, what the build
+writes: each article's graph as ``GraphBlocks`` (or a ``ReadProblem``). Extraction and
+mapping both run on the workers; the parent only writes the store (a single writer).
+A bounded number of batches is in flight, so memory stays flat whatever the corpus size.
+IRIs are minted per article (kg.iris), so the graph is the same IRI for IRI whichever
+worker read which article and in whatever order they finish.
+
+``--workers N`` is a pool of N local processes (fork where the platform has it: the
+loaded pipeline is shared; spawn otherwise: each worker loads it once). A dask
+LocalCluster would do the same job with a scheduler and nannies on top, so dask is used
+only for a cluster the user already runs (``--scheduler``).
 """
 from __future__ import annotations
 
 import itertools
 import multiprocessing as mp
-from collections import deque
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Iterable, Iterator
 
-from .articles import Article, ReadProblem
+from .articles import Article
 from .errors import KgError
-from .records import ArticleRecord
 
 if TYPE_CHECKING:
-    from .build import BuildOptions, Extractor
+    from .build import Extractor
 
-# Batches in flight per worker: enough to keep workers busy, few enough to bound memory.
+# Batches in flight per worker: one running, one queued, so no worker waits.
 IN_FLIGHT_PER_WORKER = 2
 
-Result = ArticleRecord | ReadProblem
+Spec = tuple[str, str, str]  # (pipeline, base IRI, build fingerprint) a worker must match
 
 
 def batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
@@ -32,73 +38,133 @@ def batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
         yield batch
 
 
-def records(extractor: "Extractor", articles: Iterable[Article], opts: "BuildOptions") -> Iterator[Result]:
-    if opts.scheduler:
-        yield from dask_records(opts.scheduler, opts.pipeline, articles, opts.batch_size)
-    elif opts.workers > 1:
-        yield from pool_records(extractor, articles, opts.batch_size, opts.workers)
-    else:
-        for batch in batches(articles, opts.batch_size):
-            yield from extractor.extract(batch)
+def _windowed(submit, wait_first, articles: Iterable[Article], size: int, window: int) -> Iterator[list]:
+    """Submit batches, at most ``window`` pending; yield results as they complete."""
+    pending: set = set()
+    it = batches(articles, size)
+    for batch in itertools.islice(it, window):
+        pending.add(submit(batch))
+    while pending:
+        done, pending = wait_first(pending)
+        pending = set(pending)
+        for fut in done:
+            result = fut.result()
+            if hasattr(fut, "release"):  # dask: let the cluster forget it
+                fut.release()
+            yield result
+            nxt = next(it, None)
+            if nxt is not None:
+                pending.add(submit(nxt))
 
 
-# Forked workers inherit the parent's loaded pipeline through this global.
+class Inline:
+    """Extraction in this process."""
+
+    def __init__(self, extractor: "Extractor"):
+        self.extractor = extractor
+
+    def run(self, articles: Iterable[Article], batch_size: int) -> Iterator[list]:
+        for batch in batches(articles, batch_size):
+            yield self.extractor.process(batch)
+
+    def close(self) -> None:
+        pass
+
+
+# The extractor of a pool worker: inherited from the parent (fork) or loaded once (spawn).
 _EXTRACTOR: "Extractor | None" = None
 
 
-def _pool_extract(batch: list[Article]) -> list[Result]:
-    return _EXTRACTOR.extract(batch)
-
-
-def pool_records(extractor: "Extractor", articles: Iterable[Article], batch_size: int,
-                 workers: int) -> Iterator[Result]:
+def _init_worker(spec: Spec | None) -> None:
     global _EXTRACTOR
-    _EXTRACTOR = extractor
-    ctx = mp.get_context("fork")
-    with ctx.Pool(workers) as pool:
-        pending: deque = deque()
-        for batch in batches(articles, batch_size):
-            pending.append(pool.apply_async(_pool_extract, (batch,)))
-            while len(pending) >= workers * IN_FLIGHT_PER_WORKER:
-                yield from pending.popleft().get()
-        while pending:
-            yield from pending.popleft().get()
+    if spec is not None:
+        from .build import Extractor
+
+        _EXTRACTOR = Extractor(*spec)
 
 
-# On a dask worker, one pipeline per worker process, loaded on first use.
-_DASK_EXTRACTORS: dict[str, "Extractor"] = {}
+def _process(batch: list[Article]) -> list:
+    return _EXTRACTOR.process(batch)
 
 
-def _dask_extract(pipeline: str, batch: list[Article]) -> list[Result]:
-    from .build import Extractor
-
-    if pipeline not in _DASK_EXTRACTORS:
-        _DASK_EXTRACTORS[pipeline] = Extractor(pipeline)
-    return _DASK_EXTRACTORS[pipeline].extract(batch)
+def _ready() -> bool:
+    return _EXTRACTOR is not None
 
 
-def dask_records(address: str, pipeline: str, articles: Iterable[Article], batch_size: int) -> Iterator[Result]:
-    """Extraction on an existing dask.distributed cluster (started with dask's own
-    ``dask scheduler`` / ``dask worker``), results as they complete."""
-    try:
-        from distributed import Client, as_completed
-    except ImportError as exc:  # pragma: no cover - dask is a dependency
-        raise KgError("dask.distributed is not installed") from exc
-    try:
-        client = Client(address, timeout="10s")
-    except (OSError, TimeoutError) as exc:
-        raise KgError(f"cannot reach the dask scheduler at {address}: {exc}") from exc
-    try:
-        workers = max(1, len(client.scheduler_info().get("workers", {})))
-        window = as_completed()
-        it = batches(articles, batch_size)
-        for batch in itertools.islice(it, workers * IN_FLIGHT_PER_WORKER):
-            window.add(client.submit(_dask_extract, pipeline, batch, pure=False))
-        for future in window:
-            yield from future.result()
-            future.release()
-            nxt = next(it, None)
-            if nxt is not None:
-                window.add(client.submit(_dask_extract, pipeline, nxt, pure=False))
-    finally:
-        client.close()
+class LocalPool:
+    """N worker processes on this machine. Create it before opening the store, so the
+    workers fork from a process with no store and no threads."""
+
+    def __init__(self, extractor: "Extractor", workers: int):
+        global _EXTRACTOR
+        self.workers = workers
+        if "fork" in mp.get_all_start_methods():
+            _EXTRACTOR = extractor
+            ctx, spec = mp.get_context("fork"), None
+        else:  # pragma: no cover - macOS / Windows
+            ctx, spec = mp.get_context("spawn"), extractor.spec
+        self.pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker, initargs=(spec,))
+        try:
+            for fut in [self.pool.submit(_ready) for _ in range(workers)]:  # start them all now
+                fut.result()
+        except BrokenProcessPool as exc:
+            self.pool.shutdown(cancel_futures=True)
+            raise KgError(f"cannot start {workers} worker processes: {exc}") from exc
+
+    def run(self, articles: Iterable[Article], batch_size: int) -> Iterator[list]:
+        try:
+            yield from _windowed(lambda b: self.pool.submit(_process, b),
+                                 lambda fs: wait(fs, return_when=FIRST_COMPLETED),
+                                 articles, batch_size, self.workers * IN_FLIGHT_PER_WORKER)
+        except BrokenProcessPool as exc:
+            raise KgError("a worker process died (out of memory?); articles built so far are kept, "
+                          "run the build again to finish") from exc
+
+    def close(self) -> None:
+        self.pool.shutdown(cancel_futures=True)
+
+
+# On a dask worker: one extractor per worker process, loaded by its first task.
+_DASK_EXTRACTORS: dict[Spec, "Extractor"] = {}
+
+
+def _dask_process(spec: Spec, batch: list[Article]) -> list:
+    if spec not in _DASK_EXTRACTORS:
+        from .build import Extractor
+
+        _DASK_EXTRACTORS[spec] = Extractor(*spec)
+    return _DASK_EXTRACTORS[spec].process(batch)
+
+
+class DaskCluster:
+    """Extraction on an existing dask.distributed cluster (``dask scheduler`` and
+    ``dask worker`` started by the user, with kg and the pipeline installed)."""
+
+    def __init__(self, extractor: "Extractor", address: str):
+        try:
+            from distributed import Client, wait as dask_wait
+        except ImportError as exc:  # pragma: no cover - dask is a dependency
+            raise KgError("dask.distributed is not installed") from exc
+        self.spec = extractor.spec
+        self.wait = dask_wait
+        try:
+            self.client = Client(address, timeout="10s")
+        except (OSError, TimeoutError) as exc:
+            raise KgError(f"cannot reach the dask scheduler at {address}: {exc}") from exc
+
+    def run(self, articles: Iterable[Article], batch_size: int) -> Iterator[list]:
+        workers = max(1, len(self.client.scheduler_info().get("workers", {})))
+        submit = lambda b: self.client.submit(_dask_process, self.spec, b, pure=False)  # noqa: E731
+        wait_first = lambda fs: self.wait(list(fs), return_when="FIRST_COMPLETED")  # noqa: E731
+        yield from _windowed(submit, wait_first, articles, batch_size, workers * IN_FLIGHT_PER_WORKER)
+
+    def close(self) -> None:
+        self.client.close()
+
+
+def backend(extractor: "Extractor", workers: int = 1, scheduler: str | None = None):
+    if scheduler:
+        return DaskCluster(extractor, scheduler)
+    if workers > 1:
+        return LocalPool(extractor, workers)
+    return Inline(extractor)

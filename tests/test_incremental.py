@@ -1,0 +1,117 @@
+"""Incremental builds: changed, added and deleted articles give a clean build's result."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg.build import BuildOptions, build, remove
+from kg.errors import KgError
+from kg.export import export
+from kg.exportcache import CACHE_NAME, ExportCache
+from kg.store import Store
+
+from .test_scale import STORIES, exports, make_corpus
+
+
+def store_quads(out: Path) -> set[ox.Quad]:
+    with Store(out / "store", read_only=True) as store:
+        return set(store.quads())
+
+
+def full_exports(out: Path, tmp: Path) -> tuple[bytes, bytes]:
+    """kg.ttl / kg.trig written from scratch from the store (what `kg export` does)."""
+    with Store(out / "store", read_only=True) as store:
+        return (export(store, "turtle", tmp / "full.ttl").read_bytes(),
+                export(store, "trig", tmp / "full.trig").read_bytes())
+
+
+@pytest.fixture()
+def built(tmp_path):
+    corpus = make_corpus(tmp_path / "in")
+    out = tmp_path / "out"
+    first = build([corpus], BuildOptions(out_dir=out, progress=False))
+    assert first.built == 5
+    return corpus, out
+
+
+def test_incremental_equals_clean(built, tmp_path):
+    corpus, out = built
+    before = exports(out)
+    (corpus / "story.md").write_text(STORIES[0].replace("Seattle", "Chicago"), encoding="utf-8")  # changed
+    (corpus / "story9.md").write_text("---\npublished: 2021-07-01\n---\nFord recalled 10,000 trucks in "
+                                      "Detroit on Monday.", encoding="utf-8")  # added
+    (corpus / "seed.txt").unlink()  # deleted; its edited copy stays
+    again = build([corpus], BuildOptions(out_dir=out, progress=False, prune=True))
+    assert (again.built, again.unchanged, again.removed, again.failed) == (2, 3, 1, [])
+    assert exports(out) != before
+    clean = build([corpus], BuildOptions(out_dir=tmp_path / "clean", progress=False))
+    assert clean.built == 5
+    assert exports(out) == exports(tmp_path / "clean")
+    assert store_quads(out) == store_quads(tmp_path / "clean")
+    assert exports(out) == full_exports(out, tmp_path)
+    ttl = exports(out)[0].decode("utf-8")
+    # entities only the deleted / changed articles had are gone; shared and new ones are there
+    assert "Helsinki" not in ttl and "Seattle" not in ttl
+    assert "Geneva" in ttl and "Putin" in ttl and "Chicago" in ttl and "Ford" in ttl
+
+
+def test_unchanged_rebuild_does_nothing(built):
+    corpus, out = built
+    before = exports(out)
+    again = build([corpus], BuildOptions(out_dir=out, progress=False))
+    assert (again.built, again.unchanged) == (0, 5)
+    assert exports(out) == before
+
+
+def test_without_prune_deleted_inputs_stay(built):
+    corpus, out = built
+    (corpus / "seed-edit.txt").unlink()
+    again = build([corpus], BuildOptions(out_dir=out, progress=False))
+    assert (again.built, again.unchanged, again.removed) == (0, 4, 0)
+    assert "Geneva" in exports(out)[0].decode("utf-8")
+
+
+def test_remove_equals_clean_build_without_the_article(built, tmp_path):
+    corpus, out = built
+    report = remove(["news/2"], BuildOptions(out_dir=out))
+    assert report.removed == 1
+    ttl = exports(out)[0].decode("utf-8")
+    assert "Macron" not in ttl and "Boeing" in ttl  # Macron was only in news/2
+    (corpus / "news" / "2.md").unlink()
+    build([corpus], BuildOptions(out_dir=tmp_path / "clean", progress=False))
+    assert exports(out) == exports(tmp_path / "clean")
+    with pytest.raises(KgError, match="not in the store"):
+        remove(["news/2"], BuildOptions(out_dir=out))
+
+
+def test_exports_survive_a_lost_or_stale_cache(built, tmp_path):
+    corpus, out = built
+    before = exports(out)
+    (out / "store" / CACHE_NAME).unlink()
+    again = build([corpus], BuildOptions(out_dir=out, progress=False))
+    assert again.built == 0 and exports(out) == before
+    # a store changed behind the cache's back (as by a crash between the two)
+    with Store(out / "store") as store:
+        graph = store.built_articles_with_activity()["story-1"][0]
+        store.drop_graph(graph)
+        with ExportCache(store) as cache:
+            cache.write(out)
+    assert b"Airbus" not in exports(out)[0]
+    assert exports(out) == full_exports(out, tmp_path)
+    # and the next build puts the article back
+    again = build([corpus], BuildOptions(out_dir=out, progress=False))
+    assert (again.built, again.unchanged) == (1, 4)
+    assert exports(out) == before
+
+
+def test_other_base_iri_is_another_graph(built, tmp_path):
+    corpus, _ = built
+    shutil.rmtree(corpus / "news")
+    out = tmp_path / "other"
+    build([corpus], BuildOptions(out_dir=out, progress=False, base_iri="http://example.com/x/"))
+    ttl = exports(out)[0].decode("utf-8")
+    assert "<http://example.com/x/article/story-1>" in ttl and "kg.example.org/id" not in ttl
+    assert exports(out) == full_exports(out, tmp_path)
