@@ -162,7 +162,11 @@ def _read_file(path: Path, base: Path) -> Iterator[Article | ReadProblem]:
 def _read_jsonl(path: Path, base: Path, text: str) -> Iterator[Article | ReadProblem]:
     stem = _default_id(path, base)
     any_line = False
-    for lineno, line in enumerate(text.splitlines(), 1):
+    # Lines end at \n, \r\n or \r only (never raw inside JSON): str.splitlines() also
+    # breaks at U+2028, U+2029 and U+0085, which JSON writers (json.dumps(ensure_ascii=
+    # False), JavaScript) leave raw inside strings, so such an article was cut in two and
+    # refused as invalid JSON.
+    for lineno, line in enumerate(re.split(r"\r\n|\r|\n", text), 1):
         if not line.strip():
             continue
         any_line = True
@@ -184,6 +188,24 @@ def _read_jsonl(path: Path, base: Path, text: str) -> Iterator[Article | ReadPro
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# U+FFFE / U+FFFF are noncharacters (U+FFFE is a byte-swapped BOM: UTF-16 read the wrong
+# way round). RDF writers escape them as \uFFFE / \uFFFF, which Raptor (rapper) refuses,
+# so exports holding one did not parse everywhere. No real text has them: refused.
+_NONCHARACTER = re.compile("[\ufffe\uffff]")
+
+
+def _unencodable(text: str) -> str | None:
+    """Why ``text`` cannot go into RDF as it is, or None."""
+    bad = _SURROGATE.search(text)
+    if bad:
+        return f"an unpaired surrogate (U+{ord(bad.group()):04X}) at character {bad.start()}: badly decoded input"
+    bad = _NONCHARACTER.search(text)
+    if bad:
+        return (f"the Unicode noncharacter U+{ord(bad.group()):04X} at character {bad.start()}: "
+                f"badly decoded input (UTF-16 read as another encoding?)")
+    return None
+
+
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*(?:\r?\n|\Z)", re.S | re.M)
 
 
@@ -198,6 +220,11 @@ def split_front_matter(text: str) -> tuple[dict, str]:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 2})" if mark else ""
         raise InputError(f"front matter is not valid YAML{where}: {getattr(exc, 'problem', exc)}") from exc
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:
+        # PyYAML builds dates while parsing: "published: 2021-13-45" raises ValueError
+        # ("month must be in 1..12") from inside safe_load, which used to escape and
+        # abort the whole build instead of refusing this one file.
+        raise InputError(f"front matter has a bad value: {exc}") from exc
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
@@ -209,10 +236,9 @@ def make_article(body: str, meta: dict, default_id: str, path: str | None = None
     """Validate metadata and build an ``Article``; ``InputError`` says what is wrong."""
     if not body.strip():
         raise InputError("empty article (no text)")
-    bad = _SURROGATE.search(body)
+    bad = _unencodable(body)
     if bad:
-        raise InputError(f"text has an unpaired surrogate (U+{ord(bad.group()):04X}) at character "
-                         f"{bad.start()}: badly decoded input")
+        raise InputError(f"text has {bad}")
     art_id = meta.get("id", default_id)
     if isinstance(art_id, (int, float)) and not isinstance(art_id, bool):
         art_id = str(art_id)
@@ -224,6 +250,13 @@ def make_article(body: str, meta: dict, default_id: str, path: str | None = None
         authors = [authors]
     if not isinstance(authors, list) or not all(isinstance(a, str) for a in authors):
         raise InputError("authors must be a string or a list of strings")
+    # Metadata goes into literals and IRIs too: a lone surrogate there (JSON "\ud800")
+    # cannot be encoded as UTF-8 and used to crash the whole build at hashing time.
+    # (Checked after the fields are known to be text.)
+    for key, value in [("id", art_id), *fields_.items(), *(("authors", a) for a in authors)]:
+        bad = _unencodable(value) if value is not None else None
+        if bad:
+            raise InputError(f"{key} has {bad}")
     credits, excluded = find_furniture(body)
     headline = fields_["title"] or _first_line(body, skip=credits + excluded)
     return Article(

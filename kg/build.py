@@ -103,6 +103,16 @@ class Extractor:
         from .nlp.extract import doc_to_record
         from .nlp.pipeline import make_doc
 
+        # An article longer than the pipeline reads (spaCy's nlp.max_length; parser and
+        # NER need ~1 GB per 100,000 characters) is refused with a plain reason here,
+        # instead of failing its whole batch with spaCy's E088 and being retried alone.
+        too_long = {id(a) for a in batch if len(a.body) > self.nlp.max_length}
+        if too_long:
+            out = self.extract([a for a in batch if id(a) not in too_long]) if len(too_long) < len(batch) else []
+            done = iter(out)
+            return [ReadProblem(a.path or a.id, f"article too long: {len(a.body):,} characters, the pipeline "
+                                                f"reads at most {self.nlp.max_length:,}; split it into parts")
+                    if id(a) in too_long else next(done) for a in batch]
         try:
             docs = list(self.nlp.pipe([make_doc(self.nlp, a) for a in batch]))
         except Exception:  # one bad article must not lose its batch: redo one by one

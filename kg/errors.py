@@ -44,3 +44,33 @@ class EndpointError(KgError):
     """A remote SPARQL endpoint refused, failed or could not be reached."""
 
     exit_code = 6
+
+
+class EndpointAuthError(EndpointError):
+    """The endpoint refused the credentials (HTTP 401 / 403)."""
+
+
+class EndpointQueryError(EndpointError, QueryError):
+    """The endpoint says the query is malformed (HTTP 400)."""
+
+    exit_code = QueryError.exit_code
+
+
+class EndpointTimeoutError(EndpointError):
+    """The endpoint (or a local query) did not answer in time."""
+
+    exit_code = 7
+
+
+class PushError(EndpointError):
+    """A push did not write every graph; ``not_written`` lists the graphs it left out."""
+
+    def __init__(self, message: str, not_written: list[str] | None = None):
+        super().__init__(message)
+        self.not_written = list(not_written or [])
+
+
+class ServeError(KgError):
+    """The local SPARQL server cannot be started."""
+
+    exit_code = 8

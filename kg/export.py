@@ -83,6 +83,33 @@ def atomic_file(path: Path) -> Iterator[BinaryIO]:
         raise
 
 
+def remove_stale_temporaries(directory: Path, names: Iterable[str], before: float) -> int:
+    """Remove what writers killed mid-write left in ``directory``: ``atomic_file`` temporaries
+    of ``names`` (".kg.ttl.XXXX.tmp") and ``export`` work folders, last written before
+    ``before`` (when the caller took the store lock, so no live build of this store owns
+    them; a live ``kg export`` keeps its file's mtime fresh). Without this, every SIGKILL
+    during an export left a file as big as the export behind, forever."""
+    import shutil
+
+    removed = 0
+    if not directory.is_dir():
+        return 0
+    prefixes = tuple(f".{n}." for n in names)
+    for entry in os.scandir(directory):
+        stale = (entry.name.startswith(prefixes) and entry.name.endswith(".tmp")) or entry.name.startswith(".kg-export-")
+        try:
+            if not stale or entry.stat(follow_symlinks=False).st_mtime >= before:
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+            else:
+                os.unlink(entry.path)
+            removed += 1
+        except FileNotFoundError:
+            continue
+    return removed
+
+
 def export(store: Store, fmt: str, path: Path) -> Path:
     """Write the store in ``fmt`` to ``path``, atomically, streaming from the store."""
     if fmt not in FORMATS:

@@ -28,7 +28,7 @@ from typing import Callable, Iterable
 import pyoxigraph as ox
 
 from .errors import StoreError
-from .export import FORMATS, _key, atomic_file, export
+from .export import FORMATS, _key, atomic_file, export, remove_stale_temporaries
 from .iris import Minter
 from .mapping import DERIVED_DATATYPES
 from .store import Store
@@ -269,6 +269,9 @@ class ExportCache:
         """The build's exports (kg.ttl, kg.trig, ...) in ``out_dir``; Turtle and TriG from
         the blocks, any other format straight from the store."""
         self.sync()
+        if self.store.locked_at is not None:  # see export.remove_stale_temporaries
+            remove_stale_temporaries(out_dir, [f"kg{FORMATS[f][1]}" for f in formats if f in FORMATS],
+                                     self.store.locked_at)
         paths = []
         for fmt in formats:
             path = out_dir / f"kg{FORMATS[fmt][1]}" if fmt in FORMATS else None

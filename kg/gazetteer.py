@@ -39,6 +39,7 @@ class Place:
         return GEONAMES.format(self.geonameid) if self.geonameid else None
 
 
+@lru_cache(maxsize=65536)
 def norm(name: str) -> str:
     """Case-, accent- and punctuation-insensitive form of a name."""
     s = unicodedata.normalize("NFKD", name)

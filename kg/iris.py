@@ -37,13 +37,24 @@ def segment(text: str) -> str:
     return quote(text.encode("utf-8", "surrogatepass"), safe="-._~")
 
 
+_BASE_IRI = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:(?:[^\x00-\x20<>\"{}|\\^`\x7f-\x9f%\ud800-\udfff\ufffe\uffff]"
+                       r"|%[0-9A-Fa-f]{2})*")
+
+
 class Minter:
     def __init__(self, base: str = DEFAULT_BASE_IRI):
-        if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]*$", base):
-            from .errors import KgError
+        from .errors import KgError
 
+        # Characters no IRI may hold (RFC 3987): controls (C0, DEL, C1, which \s missed but
+        # for some), spaces, <>"{}|\^`, surrogates and U+FFFE/U+FFFF; "%" only as an escape.
+        if not _BASE_IRI.fullmatch(base):
             raise KgError(f"base IRI {base!r} is not a valid absolute IRI")
-        self.base = base if base.endswith(("/", "#")) else base + "/"
+        # A base with a fragment ("http://x/kg#") made IRIs with two "#" (invalid) for the
+        # mentions ("...#char=0,7") and coordinates ("...#geo"): refused.
+        if "#" in base:
+            raise KgError(f"base IRI {base!r} is not a valid absolute IRI for kg: it must not have a "
+                          f"fragment (#), minted IRIs add their own (#char=...)")
+        self.base = base if base.endswith("/") else base + "/"
 
     def article(self, article_id: str) -> str:
         return f"{self.base}article/{self._id_path(article_id)}"
@@ -56,12 +67,20 @@ class Minter:
         return f"{self.base}text/{self._id_path(article_id)}#char={begin},{end}"
 
     def entity(self, kind: str, key: str, label: str) -> str:
+        """The slug comes from the key's name where it has one, so articles that spell a
+        name differently ("U.S. Air Force", "US Air Force") but share the key share the
+        IRI; a gazetteer key ("place:geonames:2017370") takes the label, the gazetteer's
+        canonical name."""
         seg = KIND_SEGMENTS.get(kind, "thing")
-        return f"{self.base}{seg}/{slug(label)}-{short_hash(key)}"
+        name = key.split(":", 1)[1] if ":" in key and not key.startswith("place:geonames:") else label
+        return f"{self.base}{seg}/{slug(name)}-{short_hash(key)}"
 
     def local(self, kind: str, article_id: str, local_id: str) -> str:
         """Things that belong to one article: events, quotes, values, unresolved times."""
         return f"{self.base}{kind}/{self._id_path(article_id)}/{local_id}"
+
+    def happening(self, signature: str) -> str:
+        return f"{self.base}happening/{short_hash(signature, 20)}"
 
     def publisher(self, name: str) -> str:
         return f"{self.base}publisher/{slug(name)}-{short_hash(name)}"

@@ -15,9 +15,31 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from . import __version__
 from .iris import Minter
-from .records import ORG, PERSON, PLACE, UNNAMED, ArticleRecord, EntityRecord, TimeRecord
-from .vocab import ITSRDF, KG, NIF, OWL, PROV, RDF, RDFS, SCHEMA, SEM, SKOS, TIME, XSD
-from .event_taxonomy import KGE
+from .records import ORG, PERSON, PLACE, UNNAMED, ArticleRecord, EntityRecord, EventRecord, TimeRecord
+from . import vocab
+from .event_taxonomy import KGE as _KGE
+
+
+class _Terms:
+    """A namespace whose terms are looked up once: rdflib's DefinedNamespace checks and
+    builds a URIRef on every attribute access, which in mapping's inner loops cost more
+    than making the quads. Unknown terms still fail, as DefinedNamespace's ``_fail``."""
+
+    def __init__(self, ns):
+        self._ns = ns
+
+    def __getattr__(self, name: str):
+        value = getattr(self._ns, name)
+        setattr(self, name, value)
+        return value
+
+    def __getitem__(self, name: str):
+        return getattr(self, name)
+
+
+ITSRDF, KG, NIF, OWL, PROV, RDF, RDFS, SCHEMA, SEM, SKOS, TIME, XSD, KGE = (
+    _Terms(ns) for ns in (vocab.ITSRDF, vocab.KG, vocab.NIF, vocab.OWL, vocab.PROV, vocab.RDF, vocab.RDFS,
+                          vocab.SCHEMA, vocab.SEM, vocab.SKOS, vocab.TIME, vocab.XSD, _KGE))
 
 # Materialised types of each entity kind (ontology/kg.ttl has the same hierarchy).
 KIND_TYPES = {
@@ -59,10 +81,12 @@ DERIVED_DATATYPES = {
     str(TIME.inXSDDateTimeStamp): str(XSD.dateTimeStamp),
 }
 
-_XSD_DURATION = re.compile(r"^P(?!$)(\d+(\.\d+)?Y)?(\d+(\.\d+)?M)?(\d+(\.\d+)?D)?(T(?!$)(\d+(\.\d+)?H)?(\d+(\.\d+)?M)?(\d+(\.\d+)?S)?)?$")
+# xsd:duration: only the seconds may have a fraction ("P2.5Y" is TIMEX3, not XSD).
+_XSD_DURATION = re.compile(r"^P(?!$)(\d+Y)?(\d+M)?(\d+D)?(T(?!$)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$")
 _XSD_DATETIME_TZ = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$")
 
 
+@lru_cache(maxsize=1 << 16)
 def _n(iri) -> NamedNode:
     return NamedNode(str(iri))
 
@@ -153,7 +177,31 @@ def entity_iri(minter: Minter, article_id: str, ent: EntityRecord) -> str:
 
 
 def time_iri(minter: Minter, article_id: str, t: TimeRecord) -> str:
-    return minter.time(t.value) if t.value else minter.local("time", article_id, t.id)
+    """Shared by every article that resolves to the value. A set ("every week", P1W) and
+    a duration ("a week", P1W) share TIMEX3 values but are different things."""
+    if not t.value:
+        return minter.local("time", article_id, t.id)
+    return minter.time(f"set-{t.value}" if t.kind == "SET" else t.value)
+
+
+# Roles whose named fillers make an event's signature (kg:happening): who did it to whom.
+SIGNATURE_ROLES = ("agent", "patient", "theme", "recipient")
+_DAY = re.compile(r"^\d{4}-\d\d-\d\d")
+
+
+def happening_signature(ev: EventRecord, ents: dict[str, EntityRecord], times: dict[str, TimeRecord]) -> str | None:
+    """Class, day and named participants of an event: the same in every article that
+    reports it, so it identifies the happening across articles. None when the event is
+    too vague to tell (generic class, negated, no resolved day, no named participant)."""
+    if ev.type in ("Occurrence", "Event") or ev.negated:
+        return None
+    days = sorted({times[t].value[:10] for t in ev.times if t in times and _DAY.match(times[t].value or "")})
+    keys = sorted({ents[r.target].key for r in ev.roles
+                   if r.role in SIGNATURE_ROLES and r.target in ents and ents[r.target].key
+                   and ents[r.target].kind not in VALUE_KINDS})
+    if not days or not keys:
+        return None
+    return "|".join([ev.type, days[0], *keys])
 
 
 def article_quads(rec: ArticleRecord, minter: Minter, build: BuildInfo) -> list[Quad]:
@@ -262,6 +310,8 @@ def article_quads(rec: ArticleRecord, minter: Minter, build: BuildInfo) -> list[
             mention(m.start, m.end, x)
 
     # Events.
+    ents_by_id = {e.id: e for e in rec.entities}
+    times_by_id = {t.id: t for t in rec.times}
     for ev in rec.events:
         ids[ev.id] = _n(minter.local("event", aid, ev.id))
     for ev in rec.events:
@@ -273,6 +323,11 @@ def article_quads(rec: ArticleRecord, minter: Minter, build: BuildInfo) -> list[
         out.add(x, KG.lemma, _lit(ev.lemma))
         if ev.negated:
             out.add(x, KG.negated, _bool(True))
+        signature = happening_signature(ev, ents_by_id, times_by_id)
+        if signature is not None:
+            h = _n(minter.happening(signature))
+            out.add(x, KG.happening, h)
+            out.add(h, RDF.type, KG.Happening)
         out.add(art, SCHEMA.mentions, x)
         for role in ev.roles:
             target = ids.get(role.target)

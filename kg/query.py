@@ -54,3 +54,48 @@ def run_local(store: Store, sparql: str, timeout: float | None = None) -> Result
         raise QueryError(f"SPARQL syntax error: {exc}") from exc
     except OSError as exc:
         raise QueryError(f"query failed: {exc}") from exc
+
+
+def run_local_with_timeout(store_dir: str | Path, sparql: str, timeout: float) -> ResultSet:
+    """``run_local`` in a child process that is killed after ``timeout`` seconds: Oxigraph
+    has no way to cancel a running query, so the only honest timeout is a process. The
+    child opens the store read-only itself ("spawn", not "fork": the store's threads do
+    not survive a fork)."""
+    import multiprocessing
+
+    from .errors import EndpointTimeoutError, KgError
+
+    ctx = multiprocessing.get_context("spawn")
+    receiver, sender = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(str(store_dir), sparql, sender), daemon=True)
+    proc.start()
+    sender.close()
+    try:
+        if not receiver.poll(timeout):
+            raise EndpointTimeoutError(f"the query did not finish in {timeout:g}s (stopped)")
+        try:
+            kind, payload = receiver.recv()
+        except EOFError as exc:
+            raise QueryError(f"the query process died (exit code {proc.exitcode})") from exc
+    finally:
+        if proc.is_alive():
+            proc.kill()
+        proc.join()
+        receiver.close()
+    if kind == "error":
+        raise payload if isinstance(payload, KgError) else QueryError(str(payload))
+    return payload
+
+
+def _child(store_dir: str, sparql: str, sender) -> None:
+    from .errors import KgError
+
+    try:
+        with Store(store_dir, read_only=True) as store:
+            sender.send(("ok", run_local(store, sparql)))
+    except KgError as exc:
+        sender.send(("error", type(exc)(str(exc))))
+    except Exception as exc:  # noqa: BLE001 - reported to the parent as a query error
+        sender.send(("error", QueryError(f"query failed: {exc}")))
+    finally:
+        sender.close()

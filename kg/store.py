@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import time
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -28,6 +29,7 @@ class Store:
         self.path = Path(path)
         self.read_only = read_only
         self._lock_fd: int | None = None
+        self.locked_at: float | None = None
         try:
             if read_only:
                 if not (self.path / "CURRENT").exists():
@@ -36,6 +38,9 @@ class Store:
             else:
                 self.path.mkdir(parents=True, exist_ok=True)
                 self._lock()
+                # When this process became the store's only writer: temporaries of an
+                # export older than this were left by a killed writer (kg.export).
+                self.locked_at = time.time()
                 self._store = ox.Store(str(self.path))
         except OSError as exc:
             self.close()

@@ -41,12 +41,14 @@ class KG(DefinedNamespace):
     Quotation: str
     PositionHolding: str  # a person holding a position, as one article states it
     Build: str  # a run of kg that produced a graph
+    Happening: str  # one real-world event that events of several articles report
     # Properties
     agent: str
     patient: str
     theme: str
     recipient: str
     themeEvent: str
+    happening: str
     lemma: str
     negated: str
     mentionCount: str

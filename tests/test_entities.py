@@ -72,3 +72,31 @@ def test_two_people_sharing_a_surname_stay_two(ents_nlp):
     assert ents["Hillary Clinton"].key != ents["Bill Clinton"].key
     # The bare surname is ambiguous: it joins neither.
     assert all(m.text != "Clinton" for m in ents["Hillary Clinton"].mentions + ents["Bill Clinton"].mentions)
+
+
+def test_time_zone_is_not_an_organisation(ents_nlp):
+    ents = entities(ents_nlp, "In a Chicago press conference at 16:15 UTC , June 3rd , Maria Lopez spoke.")
+    assert "UTC" not in ents
+    assert ents["Maria Lopez"].kind == "PERSON"
+
+
+def test_airline_inside_a_flight_name(ents_nlp):
+    ents = entities(ents_nlp, "Investigators studied the loss of Nordic Wings Flight 318 over the sea.")
+    airline = ents["Nordic Wings"]
+    assert airline.kind == "ORG"
+    assert [m.text for m in airline.mentions] == ["Nordic Wings"]
+
+
+def test_untagged_name_in_apposition_to_a_descriptor(ents_nlp):
+    text = ("The US carmaker Fenwick Motors said that it would close plants at its German division , Brandt . "
+            "Costs at Brandt rose.")
+    ents = entities(ents_nlp, text)
+    assert ents["Brandt"].kind == "ORG"
+    assert [m.text for m in ents["Brandt"].mentions] == ["Brandt", "Brandt"]
+
+
+def test_organisation_key_ignores_the_legal_form(ents_nlp):
+    a = entities(ents_nlp, "Hartwell Motors Corporation said sales rose.")["Hartwell Motors Corporation"]
+    b = entities(ents_nlp, "Hartwell Motors Corp. said sales fell.")
+    b = next(e for e in b.values() if e.kind == "ORG")
+    assert a.kind == "ORG" and a.key == b.key == "org:hartwell motors"

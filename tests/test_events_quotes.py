@@ -122,3 +122,22 @@ def test_reported_speech_and_pronoun_speaker(extract):
     reported = [q for q in rec.quotes if not q.direct]
     assert reported and names[reported[0].speaker] == "Emmanuel Macron"
     assert reported[0].text.startswith("the plan would fail")
+
+
+def _event_words(rec):
+    return {m.text for v in rec.events for m in v.mentions}
+
+
+def test_non_event_words_are_not_events(extract):
+    rec = extract("The government said that, according to analysts, the proposal was based on existing rules "
+                  "and the management approved the proposed deal.")
+    words = _event_words(rec)
+    assert {"said", "proposal", "approved", "proposed", "deal"} <= words
+    assert not words & {"government", "according", "existing", "management"}
+
+
+def test_zero_derived_event_nouns(extract):
+    rec = extract("After the ban on exports, prices saw a plunge and the dispute went on.")
+    classes = {v.label: v.type for v in rec.events}
+    assert classes.get("ban") == "Coerce" and classes.get("plunge") == "Financial"
+    assert classes.get("dispute") == "Disapproval"

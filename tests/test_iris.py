@@ -21,3 +21,10 @@ def test_hostile_article_ids_give_valid_distinct_iris():
     for iri in iris:
         ox.NamedNode(iri)  # raises on an invalid IRI
         assert "/../" not in iri and not iri.endswith("/.")
+
+
+def test_spellings_that_share_a_key_share_the_iri():
+    m = Minter("https://kg.example.org/id/")
+    key = "org:us air force"
+    assert m.entity("ORG", key, "U.S. Air Force") == m.entity("ORG", key, "US Air Force")
+    assert m.entity("ORG", key, "US Air Force").startswith("https://kg.example.org/id/org/us-air-force-")

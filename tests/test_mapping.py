@@ -109,3 +109,34 @@ def test_record_json_round_trip():
     rec = record()
     again = ArticleRecord.from_dict(json.loads(json.dumps(rec.to_dict())))
     assert again == rec
+
+
+def _happenings(rec):
+    g = _graph(article_quads(rec, Minter(), BuildInfo("test_pipe", "1.0")))
+    return {str(ev): str(h) for ev, _, h, _ in g.quads((None, rdflib.URIRef(str(KG.happening)), None, None))}
+
+
+def test_same_event_in_two_articles_shares_a_happening():
+    a, b = _happenings(record("a1")), _happenings(record("a2", published="2020-01-09"))
+    assert len(a) == 1 and len(b) == 1  # the meeting; the statement has no resolved day
+    assert set(a.values()) == set(b.values())
+    assert set(a) != set(b)  # the events themselves stay the articles' own
+
+
+def test_different_participants_make_different_happenings():
+    other = record("a3")
+    other.entities[1] = EntityRecord("e1", "PERSON", "Bob Ross", "person:bob ross", [_m("Bob Ray")])
+    assert set(_happenings(other).values()) != set(_happenings(record("a1")).values())
+    vague = record("a4")
+    vague.times[0].value = None
+    assert _happenings(vague) == {}
+
+
+def test_a_set_and_a_duration_with_one_value_are_two_resources():
+    from kg.mapping import time_iri
+
+    m = Minter()
+    weekly = TimeRecord("t1", "SET", "every week", "P1W", [_m("Monday")])
+    week = TimeRecord("t2", "DURATION", "a week", "P1W", [_m("Monday")])
+    assert time_iri(m, "a1", weekly) != time_iri(m, "a1", week)
+    assert time_iri(m, "a1", week) == time_iri(m, "a2", TimeRecord("t9", "DURATION", "one week", "P1W"))

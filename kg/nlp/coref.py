@@ -12,6 +12,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from .spans import text_of
 from ..records import ORG, PERSON, PLACE, Mention
 from .quotes import quoted_regions
 
@@ -54,7 +55,7 @@ class Coreference:
         for i, s in enumerate(sents):
             for t in s:
                 sent_of[t.i] = i
-        quoted = quoted_regions(doc.text)
+        quoted = quoted_regions(text_of(doc))
         gender: dict[str, str] = {}
         added: list[tuple[object, Mention]] = []
         for tok in doc:
@@ -84,7 +85,7 @@ class Coreference:
                 continue
             if g:
                 gender.setdefault(ent.id, g)
-            m = Mention(start, end, doc.text[start:end])
+            m = Mention(start, end, text_of(doc)[start:end])
             added.append((ent, m))
             taken.add((start, end))
         for ent, m in added:

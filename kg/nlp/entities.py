@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .spans import text_of
 from .. import gazetteer
 from ..records import ORG, PERSON, PLACE, EntityRecord, Mention
 
@@ -80,6 +81,14 @@ ORG_NAME_WORDS = {"general", "king", "queen", "prince", "lord", "chief", "judge"
 # Model designations that follow a maker's name: "A380", "787", "737s", "777-300ER", "A320neo".
 MODEL_DESIGNATION = re.compile(r"^[A-Z]{0,3}-?\d{2,4}(-?\d{0,3}[A-Za-z]{0,3})?s?$")
 POSSESSIVE = re.compile(r"(?:['\u2019]s?)$")
+# Time-zone abbreviations the model tags as organisations or places ("16:15 UTC"): part
+# of a time, not an entity (common civil zones of the IANA tz database and RFC 5322).
+TIME_ZONES = {"UTC", "GMT", "Z", "EST", "EDT", "CST", "CDT", "MST", "MDT", "PST", "PDT", "AKST",
+              "AKDT", "HST", "AST", "ADT", "NST", "NDT", "WET", "WEST", "CET", "CEST", "EET", "EEST",
+              "BST", "IST", "MSK", "JST", "KST", "HKT", "SGT", "AEST", "AEDT", "ACST", "AWST", "NZST",
+              "NZDT"}
+# "Adam Air Flight 574": the words before "Flight" name the airline that flies it.
+FLIGHT_WORDS = {"flight"}
 # Weight of a label in the kind vote: a multi-word PERSON name is strong evidence.
 FULL_NAME_WEIGHT = 2
 
@@ -112,11 +121,11 @@ def _clean(doc: Doc, ent) -> _Mention | None:
     if not tokens:
         return None
     start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
-    text = doc.text[start:end]
+    text = text_of(doc)[start:end]
     m = POSSESSIVE.search(text)
     if m and m.start() > 0 and ent.label_ not in ("MONEY", "PERCENT", "QUANTITY", "CARDINAL"):
         end -= len(m.group(0))
-        text = doc.text[start:end]
+        text = text_of(doc)[start:end]
     text_stripped = text.rstrip(" .,;:") if not text.endswith(".") or len(text) > 4 and text[-4:-3] != "." else text
     end = start + len(text_stripped)
     text = text_stripped
@@ -186,7 +195,7 @@ def _nested_places(doc: Doc, ent) -> list[_Mention]:
         if len(tokens) <= n or head[-1].is_punct:
             continue
         start, end = head[0].idx, head[-1].idx + len(head[-1].text)
-        text = doc.text[start:end]
+        text = text_of(doc)[start:end]
         place = gazetteer.country(text)
         if place is None:
             found = gazetteer.demonym(text)
@@ -194,6 +203,45 @@ def _nested_places(doc: Doc, ent) -> list[_Mention]:
         if place is not None:
             return [_Mention(start, end, text, PLACE, text, 1, place=place)]
     return []
+
+
+def _flight_operators(doc: Doc) -> list[_Mention]:
+    """The airline inside a flight's name ("Garuda Indonesia Flight 200" -> "Garuda
+    Indonesia"), an organisation mentioned within the flight's mention."""
+    out = []
+    for ent in doc.ents:
+        if ent.label_ not in ("ORG", "PRODUCT", "FAC", "EVENT", "GPE"):
+            continue
+        tokens = [t for t in ent if t.lower_ != "the"]
+        k = next((i for i, t in enumerate(tokens) if t.lower_ in FLIGHT_WORDS and t.text[:1].isupper()), 0)
+        if k == 0 or not all(t.pos_ == "PROPN" for t in tokens[:k]):
+            continue
+        start, end = tokens[0].idx, tokens[k - 1].idx + len(tokens[k - 1].text)
+        text = text_of(doc)[start:end]
+        out.append(_Mention(start, end, text, ORG, text, DESCRIPTOR_WEIGHT))
+    return out
+
+
+def _appositive_names(doc: Doc) -> list[_Mention]:
+    """A proper name in apposition to a descriptor that the model left untagged ("its
+    European division, Opel"; "the carmaker, Skoda"): the descriptor says what it names."""
+    out = []
+    for t in doc:
+        if t.dep_ != "appos" or t.pos_ != "PROPN" or t.ent_type_ or not t.text[:1].isupper():
+            continue
+        head = t.head.lower_
+        kind = ORG if head in ORG_DESCRIPTORS or head.endswith("maker") else \
+            PERSON if head in PERSON_DESCRIPTORS else None
+        if kind is None or t.i < t.head.i:
+            continue
+        first = t.i
+        while first > 0 and doc[first - 1].pos_ == "PROPN" and doc[first - 1].head.i in (t.i, first) \
+                and not doc[first - 1].ent_type_:
+            first -= 1
+        start, end = doc[first].idx, t.idx + len(t.text)
+        text = text_of(doc)[start:end]
+        out.append(_Mention(start, end, text, kind, text, DESCRIPTOR_WEIGHT))
+    return out
 
 
 def _descriptor_kind(doc: Doc, first: int) -> str | None:
@@ -213,7 +261,18 @@ def _descriptor_kind(doc: Doc, first: int) -> str | None:
 
 # Legal-form words an acronym often leaves out ("EADS" for "... Space Company").
 CORPORATE_SUFFIXES = {"company", "co", "corporation", "corp", "inc", "incorporated", "group",
-                      "ltd", "limited", "plc", "llc", "ag", "sa", "nv", "holdings"}
+                      "ltd", "limited", "plc", "llc", "ag", "sa", "nv", "spa", "holdings"}
+
+
+def _key_name(kind: str, label: str) -> str:
+    """The name part of a cross-article key: an organisation's name without its legal
+    form ("General Motors Corporation", "General Motors Corp." -> "general motors"), so
+    articles that write it differently meet; never shorter than one word."""
+    words = gazetteer.norm(label).split()
+    if kind == ORG:
+        while len(words) > 1 and words[-1] in CORPORATE_SUFFIXES:
+            words = words[:-1]
+    return " ".join(words)
 
 
 def _family(kinds: set[str]) -> str:
@@ -274,9 +333,12 @@ class EntityConsolidator:
 
     def __call__(self, doc: Doc) -> Doc:
         ents, products = _product_names(doc)
+        ents = [e for e in ents if e.text.strip(" .") not in TIME_ZONES]
         mentions = [m for ent in ents if ent.label_ in LABEL_KINDS if (m := _clean(doc, ent))]
         mentions += products
         mentions += [m for ent in ents if ent.label_ in ("ORG", "FAC") for m in _nested_places(doc, ent)]
+        mentions += _flight_operators(doc)
+        mentions += _appositive_names(doc)
         names = [m for m in mentions if m.kind in NAME_KINDS]
         values = [m for m in mentions if m.kind not in NAME_KINDS]
         clusters = self._cluster(names)
@@ -335,7 +397,7 @@ class EntityConsolidator:
             for name in c.names:
                 if len(name) < 3 or not name[0].isupper():
                     continue
-                for m in re.finditer(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", doc.text):
+                for m in re.finditer(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", text_of(doc)):
                     s, e = m.start(), m.end()
                     if any(s < ce and cs < e for cs, ce in covered):
                         continue
@@ -358,13 +420,16 @@ class EntityConsolidator:
             if place is None and kind == PLACE:
                 place = gazetteer.city(label, context_countries)
             if place is not None:
+                if place.geonameid and place.name != label:  # the gazetteer's name is canonical
+                    rec.alt_labels = sorted({*rec.alt_labels, label} - {place.name})
+                    rec.label = label = place.name
                 rec.country_code = place.country_code if place.is_country else None
                 if place.iri:
                     rec.same_as = [place.iri]
                 rec.lat, rec.long = place.lat, place.long
                 rec.key = f"place:geonames:{place.geonameid}" if place.geonameid else f"place:{gazetteer.norm(label)}"
             else:
-                rec.key = f"{kind.lower()}:{gazetteer.norm(label)}"
+                rec.key = f"{kind.lower()}:{_key_name(kind, label)}"
             out.append(rec)
         for m in values:
             out.append(EntityRecord(id="", kind=m.kind, label=m.text, key="",

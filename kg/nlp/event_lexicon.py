@@ -98,6 +98,31 @@ NON_EVENT_VERBS = {"be", "have", "do", "get", "let", "become", "seem", "appear",
                    "use", "involve", "remain"}
 
 
+# Nominalisations that name an institution, a body or a thing rather than an event
+# (NomBank marks these as non-eventive senses: "the government", "the management").
+NON_EVENT_NOUNS = {"government", "administration", "management", "department", "establishment",
+                   "parliament", "organization", "organisation", "division", "equipment",
+                   "document", "instrument", "apartment", "settlement", "institution", "foundation",
+                   "association", "corporation", "federation", "commission", "committee", "population",
+                   "official", "professional", "capital", "building", "aviation", "nation"}
+# Zero-derived event nouns (NomBank's "same form" nominalisations: "the collapse", "a
+# ban"): a noun whose lemma is a listed event verb is an event of that verb's class,
+# except these homographs whose noun sense is mostly a thing, a person or a place.
+CONVERSION_NOUN_EXCLUDED = {
+    "head", "post", "file", "ship", "land", "name", "back", "work", "price", "make", "design",
+    "host", "march", "supply", "exchange", "rule", "question", "study", "fine", "pass", "permit",
+    "lead", "step", "try", "roll", "state", "note", "answer", "end", "open", "found", "clear",
+    "import", "export", "own", "charge", "trade", "sign", "comment", "release", "view", "plant",
+    "cost", "object", "call", "save", "stop", "take", "go", "come", "leave", "drive", "tour", "move",
+    "review", "estimate", "report", "claim", "address", "interview", "bid", "order", "cut", "test",
+    "fund", "loan", "aid", "back", "ally", "partner", "lay", "complete", "close", "ease", "yield",
+    "profit", "gain", "rally", "strike", "war", "bomb", "appeal", "fear", "feel", "see", "want",
+}
+# Verbs in a prepositional use ("according to", "following the vote", "including"): a
+# relation, not an event (PTB tags them VBG/VBN, the parser attaches them as "prep").
+PREPOSITIONAL_DEPS = {"prep"}
+
+
 def _first_class(table: dict[str, tuple[str, ...]]) -> dict[str, str]:
     out: dict[str, str] = {}
     for cls, words in table.items():

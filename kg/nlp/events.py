@@ -24,8 +24,9 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from ..records import PERSON, PLACE, UNNAMED, EntityRecord, EventRecord, Mention, Role
-from .event_lexicon import NOUN_CLASS, NON_EVENT_VERBS, VERB_CLASS
-from .spans import MentionIndex
+from .event_lexicon import (CONVERSION_NOUN_EXCLUDED, NON_EVENT_NOUNS, NON_EVENT_VERBS, NOUN_CLASS,
+                            PREPOSITIONAL_DEPS, VERB_CLASS)
+from .spans import MentionIndex, text_of
 
 SUBJECT_DEPS = {"nsubj"}
 PASSIVE_SUBJECT_DEPS = {"nsubjpass"}
@@ -83,7 +84,7 @@ class EventFinder:
             tok = doc[i]
             start, end = _extent(tok)
             by_token[tok.i] = EventRecord(id="", type=cls, lemma=tok.lemma_.lower(), label=label,
-                                          mentions=[Mention(start, end, doc.text[start:end])],
+                                          mentions=[Mention(start, end, text_of(doc)[start:end])],
                                           negated=any(c.dep_ == "neg" for c in tok.children))
         ctx = _Context(doc, by_token, ent_index, time_index, kinds, ents)
         ctx.time_kinds = {t.id: t.kind for t in times}
@@ -105,12 +106,18 @@ class EventFinder:
 def _event_class(tok: Token, verbs: frozenset = frozenset()) -> tuple[str, str] | None:
     lemma = tok.lemma_.lower()
     if tok.pos_ == "VERB":
-        if lemma in NON_EVENT_VERBS or not lemma.isalpha():
+        if lemma in NON_EVENT_VERBS or not lemma.isalpha() or tok.dep_ in PREPOSITIONAL_DEPS:
+            return None
+        # A participle used as an adjective ("existing rules", "the ageing fleet") is a
+        # property of its noun; only a listed event verb ("the proposed deal") stays.
+        if tok.dep_ == "amod" and tok.tag_ in ("VBG", "VBN") and lemma not in VERB_CLASS:
             return None
         return VERB_CLASS.get(lemma, "Occurrence"), lemma
     if _headline_verb(tok):
         return VERB_CLASS[lemma], lemma
     if tok.pos_ == "NOUN":
+        if lemma in NON_EVENT_NOUNS:
+            return None
         compound = " ".join(c.lemma_.lower() for c in tok.lefts if c.dep_ == "compound") + " " + lemma
         compound = compound.strip()
         if compound in NOUN_CLASS:
@@ -119,6 +126,8 @@ def _event_class(tok: Token, verbs: frozenset = frozenset()) -> tuple[str, str] 
             return NOUN_CLASS.get(lemma) or NOUN_CLASS[tok.lower_], lemma
         if lemma.endswith(EVENT_NOUN_SUFFIXES) and len(lemma) > 5 and _deverbal(tok, verbs):
             return "Occurrence", lemma
+        if lemma in VERB_CLASS and lemma not in CONVERSION_NOUN_EXCLUDED and tok.tag_ in ("NN", "NNS"):
+            return VERB_CLASS[lemma], lemma
     return None
 
 

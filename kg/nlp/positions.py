@@ -14,7 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from ..records import ORG, PERSON, PLACE, Mention, PositionRecord
-from .spans import MentionIndex
+from .spans import MentionIndex, text_of
 
 # Head words of titles (AP Stylebook "titles"; ISCO-08 major groups 1-2 as used in news).
 TITLE_WORDS = {
@@ -125,7 +125,7 @@ class Positions:
                 if len(people) == 1:
                     start = doc[i - 1].idx if i > 0 and doc[i - 1].lower_ == "the" else t.idx
                     end = doc[org_end].idx + len(doc[org_end].text)
-                    self._references.append((next(iter(people)), Mention(start, end, doc.text[start:end])))
+                    self._references.append((next(iter(people)), Mention(start, end, text_of(doc)[start:end])))
                 i = org_end + 1
                 continue
             i = j
@@ -159,7 +159,7 @@ class Positions:
                 found = self._read(doc, words, index, by_id)
                 if found is not None:
                     start, end = sub[0].idx, sub[-1].idx + len(sub[-1].text)
-                    self._appositions.append((span, Mention(start, end, doc.text[start:end])))
+                    self._appositions.append((span, Mention(start, end, text_of(doc)[start:end])))
                 return found
         return None
 
@@ -203,4 +203,4 @@ class Positions:
             if ent.kind == PLACE and ent.country_code and not heads & OFFICE_WORDS:
                 nationality, org = org, None  # "British financier": a nationality
         start, end = words[0].idx, words[-1].idx + len(words[-1].text)
-        return title_low, org, former, nationality, Mention(start, end, doc.text[start:end])
+        return title_low, org, former, nationality, Mention(start, end, text_of(doc)[start:end])

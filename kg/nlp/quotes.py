@@ -16,7 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ..records import PERSON, Mention, QuoteRecord
-from .spans import MentionIndex
+from .spans import MentionIndex, text_of
 
 CUE_VERBS = {
     "say", "tell", "add", "state", "announce", "claim", "explain", "note", "write", "ask",
@@ -44,7 +44,7 @@ class QuoteFinder:
         kinds = {e.id: e.kind for e in ents}
         persons = sorted((m.start, e.id) for e in ents if e.kind == PERSON for m in e.mentions)
         out: list[QuoteRecord] = []
-        regions = quoted_regions(doc.text)
+        regions = quoted_regions(text_of(doc))
         inside = set()
         spans = [doc.char_span(b, e, alignment_mode="expand") for b, e in regions]
         for span in spans:
@@ -53,14 +53,14 @@ class QuoteFinder:
         for (start, end), span in zip(regions, spans):
             if span is None:
                 continue
-            inner = doc.text[start + 1:end - 1].strip()
+            inner = text_of(doc)[start + 1:end - 1].strip()
             if len(inner.split()) < MIN_WORDS and not any(t.pos_ in ("VERB", "AUX") for t in span):
                 continue
             cue = self._cue(doc, span, inside)
             speaker = self._speaker(cue, ent_index, kinds, persons, start) if cue is not None else None
             out.append(QuoteRecord(
-                id="", text=inner, start=start + 1 + (len(doc.text[start + 1:end - 1]) - len(doc.text[start + 1:end - 1].lstrip())),
-                end=start + 1 + len(doc.text[start + 1:end - 1].rstrip()), speaker=speaker,
+                id="", text=inner, start=start + 1 + (len(text_of(doc)[start + 1:end - 1]) - len(text_of(doc)[start + 1:end - 1].lstrip())),
+                end=start + 1 + len(text_of(doc)[start + 1:end - 1].rstrip()), speaker=speaker,
                 cue=Mention(cue.idx, cue.idx + len(cue.text), cue.text) if cue is not None else None,
                 event=ev_index.token(cue) if cue is not None else None, direct=True))
         # Reported speech: a cue verb outside quotes with a clause complement that holds
@@ -83,7 +83,7 @@ class QuoteFinder:
             if speaker is None:
                 continue
             start, end = sub[0].idx, sub[-1].idx + len(sub[-1].text)
-            out.append(QuoteRecord(id="", text=doc.text[start:end], start=start, end=end, speaker=speaker,
+            out.append(QuoteRecord(id="", text=text_of(doc)[start:end], start=start, end=end, speaker=speaker,
                                    cue=Mention(tok.idx, tok.idx + len(tok.text), tok.text),
                                    event=ev_index.token(tok), direct=False))
         out.sort(key=lambda q: (q.start, q.end))

@@ -40,3 +40,12 @@ class MentionIndex:
 
 def doc_tokens_in(doc: Doc, start: int, end: int) -> Span | None:
     return doc.char_span(start, end, alignment_mode="expand")
+
+
+def text_of(doc: Doc) -> str:
+    """The Doc's text, made once: ``Doc.text`` joins every token's text on each call,
+    which in per-mention loops cost more than the parser itself."""
+    text = doc.user_data.get("kg_text")
+    if text is None:
+        text = doc.user_data["kg_text"] = doc.text
+    return text

@@ -24,6 +24,7 @@ from dateutil.relativedelta import relativedelta
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from .spans import text_of
 from ..records import Mention, TimeRecord
 from .timex_rules import (TEMPORAL_ADJECTIVES, FUTURE_AUX, LEADING_NOISE, LEFT_PARTS, MONTHS, NUMBER_WORDS, ORDINALS,
                           PARTS_OF_DAY, PAST_AUX, PRESENT_TAGS, RANGE_OPEN, RECENT_NOUNS,
@@ -603,7 +604,7 @@ def _find(doc: Doc) -> list[tuple[Span, str]]:
         if ent.label_ in ("DATE", "TIME"):
             found += _trim(doc, ent)
     taken = [(s.start_char, s.end_char) for s, _ in found]
-    for m in EXTRA_PATTERN.finditer(doc.text):
+    for m in EXTRA_PATTERN.finditer(text_of(doc)):
         if any(m.start() < e and s < m.end() for s, e in taken):
             continue
         span = doc.char_span(m.start(), m.end(), alignment_mode="contract")
@@ -715,7 +716,7 @@ def _trim(doc: Doc, ent: Span) -> list[tuple[Span, str]]:
     if len(parts) >= 2 and not normalize(text, probe)[1] and all(normalize(p, probe)[1] for p in parts):
         out, pos = [], span.start_char
         for p in parts:
-            b = doc.text.index(p, pos)
+            b = text_of(doc).index(p, pos)
             pos = b + len(p)
             sub = doc.char_span(b, pos, alignment_mode="expand")
             if sub is not None:
@@ -796,7 +797,7 @@ def _merge(doc: Doc, found: list[tuple[Span, str]]) -> list[tuple[Span, str]]:
             continue  # "Thursday" inside "Thursday night"
         if out:
             prev, pnorm = out[-1]
-            gap = doc.text[prev.end_char:span.start_char]
+            gap = text_of(doc)[prev.end_char:span.start_char]
             if "," in gap and _is_clock(pnorm) and not RE_CLOCK.match(pnorm.lower()).group(5) \
                     and re.fullmatch(r"\d{4}-\d\d-\d\d", normalize(norm, probe)[1] or ""):
                 # "at 16:15 UTC, June 1": two expressions, the time on that day
@@ -804,7 +805,7 @@ def _merge(doc: Doc, found: list[tuple[Span, str]]) -> list[tuple[Span, str]]:
                 out.append((span, norm))
                 continue
             if prev.end_char <= span.start_char and re.fullmatch(r"\s*(?:,\s*)?(?:on\s+|at\s+)?", gap):
-                joined = doc.text[prev.start_char:span.end_char]
+                joined = text_of(doc)[prev.start_char:span.end_char]
                 kind, value = normalize(joined, probe, tense="past")
                 if value and kind in ("DATE", "TIME") and normalize(pnorm, probe)[0] in ("DATE", "TIME") \
                         and normalize(norm, probe)[0] in ("DATE", "TIME"):
