@@ -133,20 +133,20 @@ class Extractor:
 
     def process(self, batch: list[Article]) -> list[GraphBlocks | ReadProblem]:
         """Each article's graph, ready for the store and the exports."""
-        out: list[GraphBlocks | ReadProblem] = []
-        for rec, art in zip(self.extract(batch), batch):
-            if isinstance(rec, ReadProblem):
-                out.append(rec)
-                continue
-            try:
-                graph = self.minter.graph(rec.meta.id)
-                quads = canonical(article_quads(rec, self.minter, self.info))
-                stamp = f"{rec.meta.content_hash} {self.activity}"
-                out.append(graph_blocks(graph, stamp, quads, owned_by(graph, rec.meta.id)))
-            except Exception as exc:  # noqa: BLE001 - reported per article, build goes on
-                log.debug("mapping failed", exc_info=True)
-                out.append(ReadProblem(art.path or art.id, f"mapping failed: {type(exc).__name__}: {exc}"))
-        return out
+        return [self.map(rec) for rec in self.extract(batch)]
+
+    def map(self, rec: ArticleRecord | ReadProblem) -> GraphBlocks | ReadProblem:
+        """An article's record -> its graph's blocks (a failure -> a ReadProblem)."""
+        if isinstance(rec, ReadProblem):
+            return rec
+        try:
+            graph = self.minter.graph(rec.meta.id)
+            quads = canonical(article_quads(rec, self.minter, self.info))
+            stamp = f"{rec.meta.content_hash} {self.activity}"
+            return graph_blocks(graph, stamp, quads, owned_by(graph, rec.meta.id))
+        except Exception as exc:  # noqa: BLE001 - reported per article, build goes on
+            log.debug("mapping failed", exc_info=True)
+            return ReadProblem(rec.meta.path or rec.meta.id, f"mapping failed: {type(exc).__name__}: {exc}")
 
 
 def build(paths: Iterable[str | Path], options: BuildOptions | None = None) -> BuildReport:
@@ -166,7 +166,7 @@ def build(paths: Iterable[str | Path], options: BuildOptions | None = None) -> B
             if todo:
                 log.info("%d articles to build, %d unchanged", len(todo), report.unchanged)
                 articles = (a for a in iter_articles(paths) if isinstance(a, Article) and a.id in todo)
-                with _Writer(store, cache) as writer, _progress(len(todo), opts.progress) as bar:
+                with _Writer(store, cache, extractor.map) as writer, _progress(len(todo), opts.progress) as bar:
                     for results in backend.run(articles, opts.batch_size):
                         graphs = []
                         for res in results:
@@ -178,6 +178,8 @@ def build(paths: Iterable[str | Path], options: BuildOptions | None = None) -> B
                         writer.put(graphs)
                         report.built += len(graphs)
                         bar(len(results))
+                report.built -= len(writer.failed)
+                report.failed += writer.failed
             if opts.prune:
                 for aid in sorted(set(existing) - seen):
                     _drop(store, cache, existing[aid][0])
@@ -251,28 +253,43 @@ def _replace(store: Store, graphs: list[GraphBlocks]) -> None:
 
 class _Writer:
     """The single writer of the store, in a thread: while Oxigraph stores graphs the
-    GIL is free, so writing overlaps extraction. A bounded queue keeps memory flat."""
+    GIL is free, so writing overlaps extraction. A bounded queue keeps memory flat.
 
-    def __init__(self, store: Store, cache: ExportCache, depth: int = 4):
-        self.store, self.cache = store, cache
+    Records extracted in this process (``parallel.Inline``) are mapped here too: spaCy
+    frees the GIL in its matrix products, and mapping fills those gaps instead of
+    following extraction. Workers hand over graphs already mapped."""
+
+    def __init__(self, store: Store, cache: ExportCache, mapper=None, depth: int = 4):
+        self.store, self.cache, self.mapper = store, cache, mapper
         self.queue: queue.Queue = queue.Queue(maxsize=depth)
         self.error: BaseException | None = None
+        self.failed: list[ReadProblem] = []
         self.thread = threading.Thread(target=self._run, name="kg-writer", daemon=True)
         self.thread.start()
 
-    def put(self, graphs: list[GraphBlocks]) -> None:
+    def put(self, graphs: list[GraphBlocks | ArticleRecord]) -> None:
         if self.error is not None:
             raise self.error
         if graphs:
             self.queue.put(graphs)
 
     def _run(self) -> None:
-        while (graphs := self.queue.get()) is not None:
+        while (items := self.queue.get()) is not None:
             if self.error is None:
                 try:
+                    graphs = []
+                    for item in items:
+                        if isinstance(item, ArticleRecord):
+                            item = self.mapper(item)
+                        if isinstance(item, ReadProblem):
+                            log.warning("skipped %s", item)
+                            self.failed.append(item)
+                        else:
+                            graphs.append(item)
                     for b in graphs:  # first: a crash in between is redone from the store
                         self.cache.forget(b.graph)
-                    _replace(self.store, graphs)
+                    if graphs:
+                        _replace(self.store, graphs)
                     for b in graphs:
                         self.cache.put(b)
                 except BaseException as exc:  # noqa: BLE001 - handed to the main thread

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from itertools import groupby
+from operator import attrgetter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -52,7 +54,8 @@ _CANONICAL = {
 }
 _DERIVED_VALUES = {_XSD + "nonNegativeInteger"}
 _DUMMY = ox.NamedNode("urn:kg:x")
-_BLOCK_START = re.compile(rb"\n(?=[^\t])")  # a line not indented starts a subject block
+_GRAPH_BLOCK_START = re.compile(rb"\n(?=\t[^\t])")  # in a TriG graph, a line one tab in starts a subject block
+_SUBJECT = attrgetter("subject")
 
 
 def header(fmt: ox.RdfFormat) -> bytes:
@@ -96,8 +99,17 @@ def canonical(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
     through an in-memory Oxigraph store, which encodes terms as the on-disk one does.
     Sorting a graph's quads by their N-Quads text is the order of ``export._key``."""
     same, other = [], []
+    keep, redo = same.append, other.append
+    literal, iri = ox.Literal, ox.NamedNode
     for q in quads:
-        (same if _as_stored(q) else other).append(q)
+        o = q.object
+        kind = type(o)
+        if kind is iri or (kind is literal and o.datatype.value in _AS_WRITTEN):
+            keep(q)  # the common cases, without a call
+        elif _as_stored(q):
+            keep(q)
+        else:
+            redo(q)
     if other:
         mem = ox.Store()
         mem.extend(other)
@@ -131,24 +143,24 @@ class GraphBlocks:
 
 
 def graph_blocks(graph: str, stamp: str, quads: list[ox.Quad], owned: Callable[[str], bool]) -> GraphBlocks:
-    """Blocks of a graph from its quads, canonical and sorted (``canonical``)."""
+    """Blocks of a graph from its quads, canonical and sorted (``canonical``).
+
+    The Turtle blocks of the graph's own subjects are cut from its TriG text: inside a
+    graph Oxigraph writes each subject block as Turtle does, one tab further in (literals
+    are escaped, so every line break is the serialiser's); serialising twice cost more."""
     trig = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)[len(TRIG_HEADER):]
-    local_quads, local_keys, shared = [], [], []
-    last, mine = None, False
-    for q in quads:  # sorted by subject
-        s = q.subject
-        if s != last:
-            last, mine = s, isinstance(s, ox.NamedNode) and owned(s.value)
-            (local_keys if mine else shared).append(str(s))
-        if mine:
-            local_quads.append(q.triple)
-    local = []
-    if local_quads:
-        ttl = ox.serialize(local_quads, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)[len(TURTLE_HEADER):]
-        cuts = [0] + [m.end() for m in _BLOCK_START.finditer(ttl, 0, len(ttl) - 1)] + [len(ttl)]
-        if len(cuts) - 1 != len(local_keys):  # pragma: no cover - Oxigraph changed its layout
-            raise StoreError(f"{graph}: cannot split the Turtle of the graph into subject blocks")
-        local = [(k, ttl[a:b]) for k, a, b in zip(local_keys, cuts, cuts[1:])]
+    subjects = [s for s, _ in groupby(map(_SUBJECT, quads))]
+    body = trig[trig.index(b"{\n") + 2: -2]  # between "<graph> {\n" and "}\n"
+    cuts = [0] + [m.end() for m in _GRAPH_BLOCK_START.finditer(body, 0, len(body) - 1)] + [len(body)]
+    if len(cuts) - 1 != len(subjects):  # pragma: no cover - Oxigraph changed its layout
+        raise StoreError(f"{graph}: cannot split the TriG of the graph into subject blocks")
+    local, shared = [], []
+    for s, a, b in zip(subjects, cuts, cuts[1:]):
+        key = str(s)
+        if isinstance(s, ox.NamedNode) and owned(s.value):
+            local.append((key, body[a + 1:b].replace(b"\n\t", b"\n")))
+        else:
+            shared.append(key)
     return GraphBlocks(graph, stamp, trig, local, shared, len(quads))
 
 

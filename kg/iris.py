@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 from urllib.parse import quote
 
 from .vocab import DEFAULT_BASE_IRI
@@ -21,6 +22,7 @@ KIND_SEGMENTS = {
 }
 
 
+@lru_cache(maxsize=1 << 16)
 def slug(text: str, limit: int = 60) -> str:
     s = unicodedata.normalize("NFKD", text)
     s = "".join(c for c in s if not unicodedata.combining(c)).lower()
@@ -28,10 +30,12 @@ def slug(text: str, limit: int = 60) -> str:
     return s[:limit].strip("-") or "x"
 
 
+@lru_cache(maxsize=1 << 16)
 def short_hash(text: str, n: int = 10) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:n]
 
 
+@lru_cache(maxsize=1 << 16)
 def segment(text: str) -> str:
     """Percent-encode text for use as one IRI path segment (reversible, always valid)."""
     return quote(text.encode("utf-8", "surrogatepass"), safe="-._~")
@@ -92,6 +96,7 @@ class Minter:
         return f"{self.base}build/{short_hash(fingerprint, 16)}"
 
     @staticmethod
+    @lru_cache(maxsize=1 << 12)
     def _id_path(article_id: str) -> str:
         # "." and ".." segments would be removed by IRI normalisation: encode them.
         return "/".join(segment(part) if part.strip(".") else part.replace(".", "%2E")

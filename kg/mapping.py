@@ -21,19 +21,20 @@ from .event_taxonomy import KGE as _KGE
 
 
 class _Terms:
-    """A namespace whose terms are looked up once: rdflib's DefinedNamespace checks and
-    builds a URIRef on every attribute access, which in mapping's inner loops cost more
-    than making the quads. Unknown terms still fail, as DefinedNamespace's ``_fail``."""
+    """A namespace whose terms are Oxigraph NamedNodes, looked up once: rdflib's
+    DefinedNamespace checks and builds a URIRef on every attribute access, and a URIRef's
+    hash is computed in Python each time; in mapping's inner loops that cost more than
+    making the quads. Unknown terms still fail, as DefinedNamespace's ``_fail``."""
 
     def __init__(self, ns):
         self._ns = ns
 
-    def __getattr__(self, name: str):
-        value = getattr(self._ns, name)
+    def __getattr__(self, name: str) -> NamedNode:
+        value = NamedNode(str(getattr(self._ns, name)))
         setattr(self, name, value)
         return value
 
-    def __getitem__(self, name: str):
+    def __getitem__(self, name: str) -> NamedNode:
         return getattr(self, name)
 
 
@@ -75,10 +76,10 @@ ROLE_PROPERTIES = {"agent": KG.agent, "patient": KG.patient, "theme": KG.theme,
 # Predicates whose objects we write with a derived XSD datatype. Oxigraph stores derived
 # types as their primitive (xsd:integer, xsd:dateTime); readers of the store put them back.
 DERIVED_DATATYPES = {
-    str(NIF.beginIndex): str(XSD.nonNegativeInteger),
-    str(NIF.endIndex): str(XSD.nonNegativeInteger),
-    str(KG.mentionCount): str(XSD.nonNegativeInteger),
-    str(TIME.inXSDDateTimeStamp): str(XSD.dateTimeStamp),
+    NIF.beginIndex.value: XSD.nonNegativeInteger.value,
+    NIF.endIndex.value: XSD.nonNegativeInteger.value,
+    KG.mentionCount.value: XSD.nonNegativeInteger.value,
+    TIME.inXSDDateTimeStamp.value: XSD.dateTimeStamp.value,
 }
 
 # xsd:duration: only the seconds may have a fraction ("P2.5Y" is TIMEX3, not XSD).
@@ -87,22 +88,26 @@ _XSD_DATETIME_TZ = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-
 
 
 @lru_cache(maxsize=1 << 16)
-def _n(iri) -> NamedNode:
-    return NamedNode(str(iri))
+def _n(iri: str) -> NamedNode:
+    return NamedNode(iri)
 
 
-def _lit(value, datatype=None) -> Literal:
+def _lit(value, datatype: NamedNode | None = None) -> Literal:
     if datatype is None:
         return Literal(str(value))
-    return Literal(str(value), datatype=_n(datatype))
+    return Literal(str(value), datatype=datatype)
 
 
+@lru_cache(maxsize=1 << 14)
 def _int(value: int) -> Literal:
-    return _lit(value, XSD.nonNegativeInteger)
+    return Literal(str(value), datatype=XSD.nonNegativeInteger)
+
+
+_TRUE, _FALSE = Literal("true", datatype=XSD.boolean), Literal("false", datatype=XSD.boolean)
 
 
 def _bool(value: bool) -> Literal:
-    return _lit("true" if value else "false", XSD.boolean)
+    return _TRUE if value else _FALSE
 
 
 def time_value_triples(value: str) -> list[tuple]:
@@ -156,18 +161,19 @@ def source_hash() -> str:
 
 
 class _Graph:
+    """One named graph's quads, without duplicates, in the order they were made."""
+
     def __init__(self, graph: str):
-        self.g = _n(graph)
-        self.quads: set[Quad] = set()
+        self.g = NamedNode(graph)
+        self.quads: dict[Quad, None] = {}
 
-    def add(self, s, p, o) -> None:
-        s = s if isinstance(s, NamedNode) else _n(s)
-        o = o if isinstance(o, (NamedNode, Literal)) else _n(o)
-        self.quads.add(Quad(s, _n(p), o, self.g))
+    def add(self, s: NamedNode, p: NamedNode, o: NamedNode | Literal) -> None:
+        self.quads[Quad(s, p, o, self.g)] = None
 
-    def types(self, s, classes) -> None:
+    def types(self, s: NamedNode, classes) -> None:
+        g, quads, a = self.g, self.quads, RDF.type
         for c in classes:
-            self.add(s, RDF.type, c)
+            quads[Quad(s, a, c, g)] = None
 
 
 def entity_iri(minter: Minter, article_id: str, ent: EntityRecord) -> str:
@@ -205,12 +211,14 @@ def happening_signature(ev: EventRecord, ents: dict[str, EntityRecord], times: d
 
 
 def article_quads(rec: ArticleRecord, minter: Minter, build: BuildInfo) -> list[Quad]:
-    """All quads of one article's named graph."""
+    """All quads of one article's named graph, in the order made (deterministic; the
+    exports sort them: ``kg.exportcache.canonical``)."""
     meta = rec.meta
     aid = meta.id
     out = _Graph(minter.graph(aid))
     art = _n(minter.article(aid))
     ctx = _n(minter.text(aid, 0, len(rec.body)))
+    text_base = minter.text(aid, 0, 0)[:-len("0,0")]
 
     # Article and its provenance.
     out.add(art, RDF.type, SCHEMA.NewsArticle)
@@ -258,7 +266,7 @@ def article_quads(rec: ArticleRecord, minter: Minter, build: BuildInfo) -> list[
         if (b, e) in mentioned:  # one referent per span: the first record claiming it wins
             return
         mentioned[(b, e)] = target.value
-        m = _n(minter.text(aid, b, e))
+        m = NamedNode(f"{text_base}{b},{e}")  # minter.text(aid, b, e)
         out.add(m, RDF.type, NIF.Phrase)
         out.add(m, NIF.referenceContext, ctx)
         out.add(m, NIF.beginIndex, _int(b))
@@ -284,7 +292,7 @@ def article_quads(rec: ArticleRecord, minter: Minter, build: BuildInfo) -> list[
         for same in ent.same_as:
             out.add(x, OWL.sameAs, _n(same))
         if ent.lat is not None and ent.long is not None:
-            geo = _n(x.value + "#geo")
+            geo = NamedNode(x.value + "#geo")
             out.add(x, SCHEMA.geo, geo)
             out.add(geo, RDF.type, SCHEMA.GeoCoordinates)
             out.add(geo, SCHEMA.latitude, _lit(repr(float(ent.lat)), XSD.decimal))
@@ -313,7 +321,7 @@ def article_quads(rec: ArticleRecord, minter: Minter, build: BuildInfo) -> list[
     ents_by_id = {e.id: e for e in rec.entities}
     times_by_id = {t.id: t for t in rec.times}
     for ev in rec.events:
-        ids[ev.id] = _n(minter.local("event", aid, ev.id))
+        ids[ev.id] = NamedNode(minter.local("event", aid, ev.id))
     for ev in rec.events:
         x = ids[ev.id]
         out.types(x, EVENT_TYPES)
@@ -352,7 +360,7 @@ def article_quads(rec: ArticleRecord, minter: Minter, build: BuildInfo) -> list[
         person = ids.get(pos.person)
         if person is None:
             continue
-        p = _n(minter.local("position", aid, pos.id))
+        p = NamedNode(minter.local("position", aid, pos.id))
         out.add(person, KG.holdsPosition, p)
         out.types(p, (KG.PositionHolding, SCHEMA.Role, PROV.Entity))
         out.add(p, KG.positionTitle, _lit(pos.title))
@@ -365,7 +373,7 @@ def article_quads(rec: ArticleRecord, minter: Minter, build: BuildInfo) -> list[
 
     # Quotations.
     for q in rec.quotes:
-        x = _n(minter.local("quote", aid, q.id))
+        x = NamedNode(minter.local("quote", aid, q.id))
         out.types(x, (KG.Quotation, SCHEMA.Quotation, PROV.Entity))
         out.add(x, SCHEMA.text, _lit(q.text))
         out.add(x, SCHEMA.isPartOf, art)
@@ -380,5 +388,5 @@ def article_quads(rec: ArticleRecord, minter: Minter, build: BuildInfo) -> list[
             out.add(x, KG.cueVerb, _lit(q.cue.text))
         if q.event in ids:
             out.add(x, KG.quoteOf, ids[q.event])
-    return sorted(out.quads, key=str)
+    return list(out.quads)
 

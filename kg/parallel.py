@@ -1,8 +1,9 @@
 """Where extraction runs: in this process, in N local processes, or on a dask cluster.
 
 Every backend takes a stream of articles and yields, batch by batch, what the build
-writes: each article's graph as ``GraphBlocks`` (or a ``ReadProblem``). Extraction and
-mapping both run on the workers; the parent only writes the store (a single writer).
+writes: each article's graph as ``GraphBlocks`` (or a ``ReadProblem``), or, in this
+process, its ``ArticleRecord`` for the build's writer thread to map. On workers,
+extraction and mapping both run there; the parent only writes the store (one writer).
 A bounded number of batches is in flight, so memory stays flat whatever the corpus size.
 IRIs are minted per article (kg.iris), so the graph is the same IRI for IRI whichever
 worker read which article and in whatever order they finish.
@@ -58,14 +59,15 @@ def _windowed(submit, wait_first, articles: Iterable[Article], size: int, window
 
 
 class Inline:
-    """Extraction in this process."""
+    """Extraction in this process. It yields records, not graphs: the build maps them in
+    its writer thread (kg.build._Writer), beside the next batch's extraction."""
 
     def __init__(self, extractor: "Extractor"):
         self.extractor = extractor
 
     def run(self, articles: Iterable[Article], batch_size: int) -> Iterator[list]:
         for batch in batches(articles, batch_size):
-            yield self.extractor.process(batch)
+            yield self.extractor.extract(batch)
 
     def close(self) -> None:
         pass

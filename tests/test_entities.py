@@ -1,8 +1,12 @@
 """Entity consolidation (kg_entities) on sentences written for these tests."""
 from __future__ import annotations
 
+import re
+
 import pytest
 import spacy
+from hypothesis import given
+from hypothesis import strategies as st
 
 import kg.nlp.entities  # noqa: F401  (registers kg_entities)
 import kg.nlp.extensions  # noqa: F401
@@ -100,3 +104,21 @@ def test_organisation_key_ignores_the_legal_form(ents_nlp):
     b = entities(ents_nlp, "Hartwell Motors Corp. said sales fell.")
     b = next(e for e in b.values() if e.kind == "ORG")
     assert a.kind == "ORG" and a.key == b.key == "org:hartwell motors"
+
+
+@given(st.text(alphabet="ab -_\u00e9A1.\n\u0663", max_size=30), st.text(alphabet="ab-A\u00e9", min_size=1, max_size=3))
+def test_whole_word_matches_is_the_regex_it_replaces(text, name):
+    from kg.nlp.entities import _whole_word_matches
+
+    expected = [(m.start(), m.end()) for m in re.finditer(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", text)]
+    assert list(_whole_word_matches(text, name)) == expected
+
+
+def test_untagged_repeat_of_a_known_name_is_a_mention(ents_nlp):
+    text = ("Ingrid Solberg founded Nordvik Analytics in 2011. Analysts at Nordvik Analytics praised "
+            "the firm, and Solberg-Nordvik is a different word. Nordvik Analytics said so.")
+    ent = entities(ents_nlp, text).get("Nordvik Analytics")
+    assert ent is not None
+    spans = [(m.start, m.end) for m in ent.mentions]
+    starts = [i for i in range(len(text)) if text.startswith("Nordvik Analytics", i)]
+    assert [s for s, _ in spans] == starts  # every whole-word occurrence, tagged or not

@@ -115,3 +115,28 @@ def test_other_base_iri_is_another_graph(built, tmp_path):
     ttl = exports(out)[0].decode("utf-8")
     assert "<http://example.com/x/article/story-1>" in ttl and "kg.example.org/id" not in ttl
     assert exports(out) == full_exports(out, tmp_path)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_an_article_whose_mapping_fails_is_reported_and_the_rest_kept(tmp_path, monkeypatch, workers):
+    """With one worker, records are mapped in the build's writer thread; with a pool, in
+    the workers. Either way a mapping failure is that article's alone."""
+    import kg.build
+
+    corpus = make_corpus(tmp_path / "in")
+    real = kg.build.article_quads
+
+    def failing(rec, minter, info):
+        if rec.meta.id.endswith("2"):
+            raise ValueError("boom")
+        return real(rec, minter, info)
+
+    monkeypatch.setattr(kg.build, "article_quads", failing)  # inherited by forked workers
+    out = tmp_path / "out"
+    report = build([corpus], BuildOptions(out_dir=out, progress=False, workers=workers))
+    assert report.built == 4
+    assert [p.reason for p in report.failed] == ["mapping failed: ValueError: boom"]
+    with Store(out / "store", read_only=True) as store:
+        built = set(store.built_articles_with_activity())
+    assert len(built) == 4 and not any(a.endswith("2") for a in built)
+    assert (out / "kg.trig").read_bytes() == full_exports(out, tmp_path)[1]

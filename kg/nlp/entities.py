@@ -325,6 +325,7 @@ class _Cluster:
 
 @Language.factory("kg_entities")
 def make_entities(nlp: Language, name: str):
+    gazetteer.preload()
     return EntityConsolidator()
 
 
@@ -390,6 +391,7 @@ class EntityConsolidator:
     def _find_missed(self, doc: Doc, clusters: list[_Cluster], taken: list[_Mention]) -> None:
         """Mentions of a known name that the model did not tag (as a reader would)."""
         covered = [(m.start, m.end) for m in taken]
+        text = text_of(doc)
         for ent in doc.ents:
             covered.append((ent.start_char, ent.end_char))
         for c in clusters:
@@ -397,8 +399,7 @@ class EntityConsolidator:
             for name in c.names:
                 if len(name) < 3 or not name[0].isupper():
                     continue
-                for m in re.finditer(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", text_of(doc)):
-                    s, e = m.start(), m.end()
+                for s, e in _whole_word_matches(text, name):
                     if any(s < ce and cs < e for cs, ce in covered):
                         continue
                     covered.append((s, e))
@@ -446,3 +447,21 @@ class EntityConsolidator:
             if group_of is not None:
                 r.nationality = by_geo.get(group_of.geonameid)
         return out
+
+
+def _whole_word_matches(text: str, name: str):
+    """(start, end) of each occurrence of name not inside a longer word or hyphenated
+    compound: what re.finditer(r"(?<![\\w-])NAME(?![\\w-])") gives, without compiling a
+    pattern per name (the re cache holds 512; a corpus has more names)."""
+    n, i = len(name), text.find(name)
+    while i >= 0:
+        e = i + n
+        if (i == 0 or not _word_char(text[i - 1])) and (e == len(text) or not _word_char(text[e])):
+            yield i, e
+            i = text.find(name, e)
+        else:
+            i = text.find(name, i + 1)
+
+
+def _word_char(c: str) -> bool:
+    return c.isalnum() or c in "_-"  # re's \w is str.isalnum() plus "_"

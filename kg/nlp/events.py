@@ -20,6 +20,8 @@ conference" ... "the press conference with Putin") are one event.
 """
 from __future__ import annotations
 
+import numpy as np
+from spacy.attrs import DEP, HEAD, POS
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
@@ -78,14 +80,22 @@ class EventFinder:
         ent_index, time_index = MentionIndex.of(ents), MentionIndex.of(times)
         kinds = {e.id: e.kind for e in ents}
         excluded = _excluded_tokens(doc, ents)
-        classes = {t.i: c for t in doc if t.i not in excluded and (c := _event_class(t, self.verbs))}
+        # Only verbs and nouns can be events (_event_class): picked from the token arrays,
+        # so no Token object is made for the rest (making them cost more than the rules).
+        strings = doc.vocab.strings
+        arr = doc.to_array([POS, DEP, HEAD]).astype(np.int64)
+        pos, dep = arr[:, 0], arr[:, 1]
+        candidates = np.flatnonzero((pos == strings["VERB"]) | (pos == strings["NOUN"])).tolist()
+        heads = arr[:, 2].tolist()  # offset of each token's head
+        negated = {i + heads[i] for i in np.flatnonzero(dep == strings["neg"]).tolist() if heads[i]}
+        classes = {i: c for i in candidates if i not in excluded and (c := _event_class(doc[i], self.verbs))}
         by_token: dict[int, EventRecord] = {}
         for i, (cls, label) in classes.items():
             tok = doc[i]
             start, end = _extent(tok)
             by_token[tok.i] = EventRecord(id="", type=cls, lemma=tok.lemma_.lower(), label=label,
                                           mentions=[Mention(start, end, text_of(doc)[start:end])],
-                                          negated=any(c.dep_ == "neg" for c in tok.children))
+                                          negated=i in negated)
         ctx = _Context(doc, by_token, ent_index, time_index, kinds, ents)
         ctx.time_kinds = {t.id: t.kind for t in times}
         for i, ev in by_token.items():
