@@ -185,7 +185,7 @@ def build(paths: Iterable[str | Path], options: BuildOptions | None = None) -> B
                     _drop(store, cache, existing[aid][0])
                     report.removed += 1
             report.exports = cache.write(opts.out_dir, opts.formats)
-            report.triples = store.count()
+            report.triples = cache.quad_count()
     finally:
         backend.close()
     report.seconds = time.monotonic() - started
@@ -207,7 +207,7 @@ def remove(ids: Iterable[str], options: BuildOptions | None = None) -> BuildRepo
             _drop(store, cache, existing[aid][0])
             report.removed += 1
         report.exports = cache.write(opts.out_dir, opts.formats)
-        report.triples = store.count()
+        report.triples = cache.quad_count()
     report.seconds = time.monotonic() - started
     return report
 

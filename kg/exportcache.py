@@ -38,7 +38,7 @@ from .vocab import PREFIXES
 
 CACHE_NAME = "exports.sqlite"
 # Bump when the layout or the meaning of a block changes: the cache is then rebuilt.
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"  # 2: graphs.quads
 # Kinds of IRI that kg.iris.Minter.local mints for one article ("{base}{kind}/{id}/...").
 # A kind missing here is only slower (its subjects are treated as shared), never wrong.
 LOCAL_KINDS = ("event", "quote", "value", "time", "position")
@@ -114,6 +114,7 @@ def canonical(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
         mem = ox.Store()
         mem.extend(other)
         same.extend(restore(q) for q in mem)
+        same = list(dict.fromkeys(same))  # "05" and "5" are one integer in the store
     same.sort(key=str)
     return same
 
@@ -175,23 +176,22 @@ class ExportCache:
     def __init__(self, store: Store):
         self.store = store
         self.db = sqlite3.connect(store.path / CACHE_NAME, check_same_thread=False, isolation_level=None)
+        self.db.executescript("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
+                              "CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT);")
+        # Blocks depend on the prefixes and this module: another of either, another cache.
+        tag = f"{CACHE_VERSION}|{TRIG_HEADER.decode()}"
+        row = self.db.execute("SELECT v FROM meta WHERE k = 'version'").fetchone()
+        if row is None or row[0] != tag:
+            self.db.executescript("BEGIN; DROP TABLE IF EXISTS graphs; DROP TABLE IF EXISTS blocks; "
+                                  "DROP TABLE IF EXISTS shared; DROP TABLE IF EXISTS dirty; COMMIT;")
         self.db.executescript("""
-            PRAGMA journal_mode = WAL;
-            PRAGMA synchronous = NORMAL;
-            CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT);
-            CREATE TABLE IF NOT EXISTS graphs (key TEXT PRIMARY KEY, stamp TEXT, trig BLOB);
+            CREATE TABLE IF NOT EXISTS graphs (key TEXT PRIMARY KEY, stamp TEXT, trig BLOB, quads INTEGER);
             CREATE TABLE IF NOT EXISTS blocks (key TEXT PRIMARY KEY, graph TEXT, ttl BLOB);
             CREATE INDEX IF NOT EXISTS blocks_graph ON blocks (graph);
             CREATE TABLE IF NOT EXISTS shared (graph TEXT, key TEXT, PRIMARY KEY (graph, key)) WITHOUT ROWID;
             CREATE TABLE IF NOT EXISTS dirty (key TEXT PRIMARY KEY) WITHOUT ROWID;
         """)
-        # Blocks depend on the prefixes and this module: another of either, another cache.
-        tag = f"{CACHE_VERSION}|{TRIG_HEADER.decode()}"
-        row = self.db.execute("SELECT v FROM meta WHERE k = 'version'").fetchone()
-        if row is None or row[0] != tag:
-            self.db.executescript("BEGIN; DELETE FROM graphs; DELETE FROM blocks; DELETE FROM shared; "
-                                  "DELETE FROM dirty; COMMIT;")
-            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (tag,))
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (tag,))
         self.db.execute("BEGIN")
         self._pending = 0
 
@@ -229,7 +229,7 @@ class ExportCache:
         """The graph as now written to the store."""
         key = str(ox.NamedNode(blocks.graph))
         db = self.db
-        db.execute("INSERT OR REPLACE INTO graphs VALUES (?, ?, ?)", (key, blocks.stamp, blocks.trig))
+        db.execute("INSERT OR REPLACE INTO graphs VALUES (?, ?, ?, ?)", (key, blocks.stamp, blocks.trig, blocks.quads))
         db.executemany("INSERT OR REPLACE INTO blocks VALUES (?, ?, ?)", ((k, key, b) for k, b in blocks.local))
         db.executemany("INSERT OR IGNORE INTO shared VALUES (?, ?)", ((key, k) for k in blocks.shared))
         db.executemany("INSERT OR IGNORE INTO dirty VALUES (?)", ((k,) for k in blocks.shared))
@@ -257,6 +257,11 @@ class ExportCache:
             self.put(graph_blocks(g, stamp, quads, owned))
             redone += 1
         return redone
+
+    def quad_count(self) -> int:
+        """Quads in the store's graphs, from the cache (call after ``write``, which brings
+        it in step with the store): Oxigraph counts by scanning every quad."""
+        return self.db.execute("SELECT COALESCE(SUM(quads), 0) FROM graphs").fetchone()[0]
 
     def _refresh_shared(self) -> None:
         """Union blocks of the dirty subjects, from every graph of the store."""

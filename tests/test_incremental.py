@@ -140,3 +140,15 @@ def test_an_article_whose_mapping_fails_is_reported_and_the_rest_kept(tmp_path, 
         built = set(store.built_articles_with_activity())
     assert len(built) == 4 and not any(a.endswith("2") for a in built)
     assert (out / "kg.trig").read_bytes() == full_exports(out, tmp_path)[1]
+
+
+def test_reported_quads_are_the_stores(built, tmp_path):
+    """The summary's count comes from the export cache (Oxigraph counts by scanning)."""
+    corpus, out = built
+    (corpus / "story.md").write_text((corpus / "story.md").read_text(encoding="utf-8") + "\nMore news on Friday.\n",
+                                     encoding="utf-8")
+    (corpus / "news" / "2.md").unlink()
+    report = build([corpus], BuildOptions(out_dir=out, progress=False, prune=True))
+    assert report.built == 1 and report.removed == 1
+    with Store(out / "store", read_only=True) as store:
+        assert report.triples == store.count() > 0
