@@ -19,7 +19,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 import pyoxigraph as ox
 
@@ -259,7 +259,8 @@ class _Writer:
     frees the GIL in its matrix products, and mapping fills those gaps instead of
     following extraction. Workers hand over graphs already mapped."""
 
-    def __init__(self, store: Store, cache: ExportCache, mapper=None, depth: int = 4):
+    def __init__(self, store: Store, cache: ExportCache,
+                 mapper: Callable[[ArticleRecord], GraphBlocks | ReadProblem], depth: int = 4):
         self.store, self.cache, self.mapper = store, cache, mapper
         self.queue: queue.Queue = queue.Queue(maxsize=depth)
         self.error: BaseException | None = None

@@ -104,8 +104,8 @@ def _cities() -> dict[str, list[Place]]:
 
 
 def preload() -> None:
-    """Read the gazetteer now (~1.5 s) rather than at the first article: a pipeline loaded
-    before its worker processes fork then shares it with them instead of each reading it."""
+    """Read the gazetteer now (~1.5 s) rather than at the first article that needs it:
+    called before worker processes fork, so they share it instead of each reading it."""
     _countries(), _cities(), _continents(), _demonyms()
 
 

@@ -218,7 +218,7 @@ def article_quads(rec: ArticleRecord, minter: Minter, build: BuildInfo) -> list[
     out = _Graph(minter.graph(aid))
     art = _n(minter.article(aid))
     ctx = _n(minter.text(aid, 0, len(rec.body)))
-    text_base = minter.text(aid, 0, 0)[:-len("0,0")]
+    text_base = minter.text_prefix(aid)
 
     # Article and its provenance.
     out.add(art, RDF.type, SCHEMA.NewsArticle)
@@ -266,7 +266,7 @@ def article_quads(rec: ArticleRecord, minter: Minter, build: BuildInfo) -> list[
         if (b, e) in mentioned:  # one referent per span: the first record claiming it wins
             return
         mentioned[(b, e)] = target.value
-        m = NamedNode(f"{text_base}{b},{e}")  # minter.text(aid, b, e)
+        m = NamedNode(f"{text_base}{b},{e}")  # = minter.text(aid, b, e)
         out.add(m, RDF.type, NIF.Phrase)
         out.add(m, NIF.referenceContext, ctx)
         out.add(m, NIF.beginIndex, _int(b))

@@ -101,6 +101,9 @@ class LocalPool:
         global _EXTRACTOR
         self.workers = workers
         if "fork" in mp.get_all_start_methods():
+            from . import gazetteer
+
+            gazetteer.preload()  # read once here, shared by the forked workers
             _EXTRACTOR = extractor
             ctx, spec = mp.get_context("fork"), None
         else:  # pragma: no cover - macOS / Windows

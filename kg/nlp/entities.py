@@ -325,7 +325,6 @@ class _Cluster:
 
 @Language.factory("kg_entities")
 def make_entities(nlp: Language, name: str):
-    gazetteer.preload()
     return EntityConsolidator()
 
 
