@@ -44,7 +44,7 @@ TARGETS = {"throughput": 0.85, "scaling": 1.6, "memory": 1.25, "export": 10.0, "
 
 def write_corpus(src: Path, dest: Path, copies: int, limit: int | None = None) -> tuple[int, int, int]:
     """Copies of every article of src under new ids, as JSONL: (articles, words, originals)."""
-    from kg.articles import Article, iter_articles
+    from kg.reading.articles import Article, iter_articles
 
     arts = [a for a in iter_articles([src]) if isinstance(a, Article)]
     if not arts:
@@ -218,9 +218,9 @@ def run(args, tmp: Path) -> None:
 def compare_with_rdflib(out: Path, row) -> tuple[list, list[str]]:
     import rdflib
 
-    from kg.export import export
-    from kg.query import read_query, run_local
-    from kg.store import Store
+    from kg.store.export import export
+    from kg.store.query import read_query, run_local
+    from kg.store.embedded import Store
 
     notes = []
     with Store(out / "store", read_only=True) as store:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .errors import KgError
+from kg import __version__
+from kg.errors import KgError
 
 DEFAULT_OUT = Path("exports")
 
@@ -46,8 +46,8 @@ def build(paths, out_dir, store_dir, pipeline, base_iri, batch_size, workers, sc
 
     Example: kg build seeds/ --out exports --workers 2
     """
-    from .build import BuildOptions, build as run_build
-    from .vocab import DEFAULT_BASE_IRI
+    from kg.build import BuildOptions, build as run_build
+    from kg.rdf.vocab import DEFAULT_BASE_IRI
 
     opts = BuildOptions(out_dir=out_dir, store_dir=store_dir, pipeline=pipeline,
                         base_iri=base_iri or DEFAULT_BASE_IRI, batch_size=batch_size, workers=workers,
@@ -78,7 +78,7 @@ def _credentials(user, auth, password_prompt):
     """Credentials from options, the environment or a prompt; the password is never an argument."""
     import os
 
-    from .remote import ENV_PASSWORD, Credentials
+    from kg.remote.client import ENV_PASSWORD, Credentials
 
     creds = Credentials.from_env(user, None, auth)
     if creds and (password_prompt or ENV_PASSWORD not in os.environ):
@@ -105,13 +105,13 @@ def query(query, store_dir, out_dir, fmt, endpoint, user, auth, password_prompt,
 
     Example: KG_ENDPOINT_USER=me KG_ENDPOINT_PASSWORD=... kg query q.rq --endpoint https://host/sparql
     """
-    from .query import read_query, run_local, run_local_with_timeout
-    from .results import render
-    from .store import Store
+    from kg.store.query import read_query, run_local, run_local_with_timeout
+    from kg.store.results import render
+    from kg.store.embedded import Store
 
     sparql = read_query(query)
     if endpoint:
-        from .remote import DEFAULT_TIMEOUT, run_remote
+        from kg.remote.client import DEFAULT_TIMEOUT, run_remote
 
         result = run_remote(endpoint, sparql, _credentials(user, auth, password_prompt), timeout or DEFAULT_TIMEOUT)
     elif timeout:
@@ -146,9 +146,9 @@ def push(endpoint, update_endpoint, gsp_endpoint, no_gsp, ontology, no_ontology,
 
     Example: kg push --endpoint http://127.0.0.1:7878/query
     """
-    from .push import ONTOLOGY_GRAPH, Target, default_ontology, push as run_push
-    from .remote import DEFAULT_TIMEOUT
-    from .store import Store
+    from kg.remote.push import ONTOLOGY_GRAPH, Target, default_ontology, push as run_push
+    from kg.remote.client import DEFAULT_TIMEOUT
+    from kg.store.embedded import Store
 
     target = Target.from_endpoint(endpoint, update_endpoint, gsp_endpoint, _credentials(user, auth, password_prompt),
                                   timeout or DEFAULT_TIMEOUT, use_gsp=not no_gsp)
@@ -174,7 +174,7 @@ def serve(host, port, writable, timeout, cors, out_dir, store_dir):
 
     Example: kg serve --port 7878 --cors
     """
-    from .serve import serve as run_serve
+    from kg.remote.serve import serve as run_serve
 
     store = store_dir or out_dir / "store"
     mode = "read-write" if writable else "read-only"
@@ -196,8 +196,8 @@ def export(fmt, output, out_dir, store_dir):
 
     Example: kg export --format nquads -o exports/kg.nq
     """
-    from .export import FORMATS, export as run_export
-    from .store import Store
+    from kg.store.export import FORMATS, export as run_export
+    from kg.store.embedded import Store
 
     path = output or out_dir / f"kg{FORMATS[fmt][1]}"
     with Store(store_dir or out_dir / "store", read_only=True) as store:
@@ -214,7 +214,7 @@ def remove(ids, out_dir, store_dir):
 
     Example: kg remove 000_6ce42e271251dfbb
     """
-    from .build import BuildOptions, remove as run_remove
+    from kg.build import BuildOptions, remove as run_remove
 
     report = run_remove(list(ids), BuildOptions(out_dir=out_dir, store_dir=store_dir))
     click.echo(f"kg: {report.summary()}", err=True)

@@ -28,7 +28,7 @@ def seed_build(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def seed_store(seed_build):
-    from kg.store import Store
+    from kg.store.embedded import Store
 
     out, _ = seed_build
     with Store(out / "store", read_only=True) as store:
@@ -38,7 +38,7 @@ def seed_store(seed_build):
 @pytest.fixture()
 def extract(nlp):
     """Text (and optional published date) -> ArticleRecord, through the real pipeline."""
-    from kg.articles import make_article
+    from kg.reading.articles import make_article
     from kg.nlp.extract import doc_to_record
     from kg.nlp.pipeline import make_doc, pipeline_id
 

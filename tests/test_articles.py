@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from kg.articles import Article, ReadProblem, iter_articles, split_front_matter
+from kg.reading.articles import Article, ReadProblem, iter_articles, split_front_matter
 from kg.errors import InputError
 
 from .conftest import SEEDS

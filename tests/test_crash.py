@@ -24,8 +24,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.exportcache import CACHE_NAME
-from kg.store import LOCK_NAME, Store
+from kg.store.exportcache import CACHE_NAME
+from kg.store.embedded import LOCK_NAME, Store
 
 from .test_scale import SEED
 

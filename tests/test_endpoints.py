@@ -14,10 +14,10 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-from kg.push import ONTOLOGY_GRAPH, Target, default_ontology, push, temp_graph
-from kg.query import run_local
-from kg.remote import run_remote
-from kg.store import Store
+from kg.remote.push import ONTOLOGY_GRAPH, Target, default_ontology, push, temp_graph
+from kg.store.query import run_local
+from kg.remote.client import run_remote
+from kg.store.embedded import Store
 from tests.endpoint_helpers import (ROOT, Fails500, NeedsBasicAuth, Sleeps, kg, oxigraph_server, proxy_handler,
                                     tiny_server)
 from tests.tools import free_port
@@ -46,7 +46,7 @@ def remote_graph(query_url: str, graph: str) -> rdflib.Graph:
     """The remote graph, with kg's derived datatypes restored: Oxigraph (embedded or
     server) stores xsd:nonNegativeInteger as xsd:integer; kg.store restores them the same
     way for the local side."""
-    from kg.mapping import DERIVED_DATATYPES
+    from kg.rdf.mapping import DERIVED_DATATYPES
 
     res = run_remote(query_url, f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
     g = rdflib.Graph().parse(data=res.graph, format="nt")
@@ -233,7 +233,7 @@ def test_blank_nodes_survive_a_push_to_oxigraph(tmp_path, method):
 
 def test_graph_iris_are_validated_before_they_reach_sparql():
     from kg.errors import KgError
-    from kg.push import iri_term
+    from kg.remote.push import iri_term
 
     assert iri_term("https://kg.example.org/id/graph/a") == "<https://kg.example.org/id/graph/a>"
     for bad in ["https://x/> } ; DROP ALL ; INSERT DATA { <a", "not an iri", "https://x/a b"]:

@@ -16,8 +16,8 @@ import urllib.request
 import pytest
 from rdflib.compare import isomorphic
 
-from kg.push import ONTOLOGY_GRAPH
-from kg.remote import run_remote
+from kg.remote.push import ONTOLOGY_GRAPH
+from kg.remote.client import run_remote
 from tests.endpoint_helpers import kg, virtuoso_server
 from tests.test_endpoints import (QUERIES, SECRET, local_counts, local_graph, local_result, make_blank_node_store,
                                   one_line_error, remote_graph)

@@ -6,7 +6,7 @@ from pathlib import Path
 import rdflib
 from rdflib import OWL, RDF
 
-from kg.event_taxonomy import KGE
+from kg.rdf.taxonomy import KGE
 from kg.nlp.event_lexicon import EVENT_CLASSES
 
 from .conftest import SEEDS
@@ -85,7 +85,7 @@ def test_mentions_of_one_nominal_event_merge(extract):
 
 
 def test_seed_events(extract):
-    from kg.articles import iter_articles
+    from kg.reading.articles import iter_articles
 
     art = next(iter_articles([SEEDS]))
     rec = extract(art.body, article_id=art.id)
@@ -100,7 +100,7 @@ def test_seed_events(extract):
 
 
 def test_quotes_speakers_across_sentences(extract):
-    from kg.articles import iter_articles
+    from kg.reading.articles import iter_articles
 
     art = next(iter_articles([SEEDS]))
     rec = extract(art.masked_body(), article_id=art.id)

@@ -27,8 +27,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from kg.build import BuildOptions, build
-from kg.export import export
-from kg.store import Store
+from kg.store.export import export
+from kg.store.embedded import Store
 
 from .tools import debian_tool
 

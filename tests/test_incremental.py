@@ -9,9 +9,9 @@ import pytest
 
 from kg.build import BuildOptions, build, remove
 from kg.errors import KgError
-from kg.export import export
-from kg.exportcache import CACHE_NAME, ExportCache
-from kg.store import Store
+from kg.store.export import export
+from kg.store.exportcache import CACHE_NAME, ExportCache
+from kg.store.embedded import Store
 
 from .test_scale import STORIES, exports, make_corpus
 
@@ -121,17 +121,17 @@ def test_other_base_iri_is_another_graph(built, tmp_path):
 def test_an_article_whose_mapping_fails_is_reported_and_the_rest_kept(tmp_path, monkeypatch, workers):
     """With one worker, records are mapped in the build's writer thread; with a pool, in
     the workers. Either way a mapping failure is that article's alone."""
-    import kg.build
+    import kg.build.extractor
 
     corpus = make_corpus(tmp_path / "in")
-    real = kg.build.article_quads
+    real = kg.build.extractor.article_quads
 
     def failing(rec, minter, info):
         if rec.meta.id.endswith("2"):
             raise ValueError("boom")
         return real(rec, minter, info)
 
-    monkeypatch.setattr(kg.build, "article_quads", failing)  # inherited by forked workers
+    monkeypatch.setattr(kg.build.extractor, "article_quads", failing)  # inherited by forked workers
     out = tmp_path / "out"
     report = build([corpus], BuildOptions(out_dir=out, progress=False, workers=workers))
     assert report.built == 4

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from kg.iris import Minter
+from kg.rdf.iris import Minter
 
 
 def test_names_that_slug_alike_stay_apart():

@@ -15,7 +15,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from kg.errors import KgError
-from kg.iris import KIND_SEGMENTS, Minter
+from kg.rdf.iris import KIND_SEGMENTS, Minter
 
 # RFC 3987 section 2.2, the IRI rule, transcribed from the ABNF.
 _UCS = ("\u00a0-\ud7ff\uf900-\ufdcf\ufdf0-\uffef\U00010000-\U0001fffd\U00020000-\U0002fffd"
@@ -111,7 +111,7 @@ def test_names_that_slug_alike_stay_apart():
 
 def test_iris_are_stable_across_processes():
     """No dependence on hash randomisation, the process or the order of minting."""
-    code = ("import sys, json; from kg.iris import Minter; from tests.test_iris_props import HOSTILE, iris_of; "
+    code = ("import sys, json; from kg.rdf.iris import Minter; from tests.test_iris_props import HOSTILE, iris_of; "
             "print(json.dumps([iris_of(Minter(), n) for n in reversed(HOSTILE)], ensure_ascii=True))")
     runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                            env={**os.environ, "PYTHONHASHSEED": seed}, cwd=os.path.dirname(os.path.dirname(__file__))).stdout

@@ -5,11 +5,11 @@ import rdflib
 from pyoxigraph import RdfFormat, serialize
 from rdflib.compare import isomorphic
 
-from kg.iris import Minter
-from kg.mapping import BuildInfo, article_quads, time_value_triples
+from kg.rdf.iris import Minter
+from kg.rdf.mapping import BuildInfo, article_quads, time_value_triples
 from kg.records import (ArticleMeta, ArticleRecord, EntityRecord, EventRecord, Mention, QuoteRecord,
                         Role, TimeRecord)
-from kg.vocab import KG, SCHEMA, SEM, TIME
+from kg.rdf.vocab import KG, SCHEMA, SEM, TIME
 
 BODY = "Ann Lee met Bob Ray in Oslo on Monday. Lee said: \"It went well.\""
 
@@ -133,7 +133,7 @@ def test_different_participants_make_different_happenings():
 
 
 def test_a_set_and_a_duration_with_one_value_are_two_resources():
-    from kg.mapping import time_iri
+    from kg.rdf.mapping import time_iri
 
     m = Minter()
     weekly = TimeRecord("t1", "SET", "every week", "P1W", [_m("Monday")])

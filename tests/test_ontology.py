@@ -7,7 +7,7 @@ import pyshacl
 import rdflib
 from rdflib import OWL, RDF
 
-from kg.vocab import KG
+from kg.rdf.vocab import KG
 
 ONTOLOGY = Path(__file__).resolve().parent.parent / "ontology"
 

@@ -28,7 +28,7 @@ def positions(nlp, text):
 
 
 def test_seed_positions_and_nationality(pnlp):
-    from kg.articles import iter_articles
+    from kg.reading.articles import iter_articles
 
     art = next(iter_articles([SEEDS]))
     doc, ents, pos = positions(pnlp, art.masked_body())

@@ -12,7 +12,8 @@ import pytest
 from rdflib import Dataset
 from rdflib.compare import isomorphic
 
-from kg.build import BuildOptions, Extractor, build
+from kg.build import BuildOptions, build
+from kg.build.extractor import Extractor
 from kg.errors import KgError
 
 from .conftest import SEEDS

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.query import run_local
+from kg.store.query import run_local
 
 P = """PREFIX schema: <https://schema.org/>
 PREFIX nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#>

@@ -284,7 +284,7 @@ def test_ages_stay_durations(times):
 def test_seed_article_anchor_is_read_from_its_own_date(times_nlp):
     """The seed has no publication date; its one full date (July 16, 2018, a Monday, in the
     photo caption) anchors the rest, and its weekdays fall in that week."""
-    from kg.articles import iter_articles
+    from kg.reading.articles import iter_articles
     from kg.nlp.pipeline import make_doc
 
     (article,) = list(iter_articles([SEED]))

@@ -12,9 +12,9 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .spans import text_of
-from ..records import ORG, PERSON, PLACE, Mention
-from .quotes import quoted_regions
+from kg.nlp.spans import text_of
+from kg.records import ORG, PERSON, PLACE, Mention
+from kg.nlp.quotes import quoted_regions
 
 # Pronoun -> (kind of antecedent, gender). Gender None: any.
 PRONOUNS = {

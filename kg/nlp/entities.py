@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .spans import text_of
-from .. import gazetteer
-from ..records import ORG, PERSON, PLACE, EntityRecord, Mention
+from kg.nlp.spans import text_of
+from kg.nlp import gazetteer
+from kg.records import ORG, PERSON, PLACE, EntityRecord, Mention
 
 # spaCy (OntoNotes 5) labels -> record kinds. DATE and TIME belong to kg_times; EVENT names
 # are kept as entities of kind EVENT (typed kg:NamedEvent, a kg:Event).

@@ -25,10 +25,10 @@ from spacy.attrs import DEP, HEAD, POS
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from ..records import PERSON, PLACE, UNNAMED, EntityRecord, EventRecord, Mention, Role
-from .event_lexicon import (CONVERSION_NOUN_EXCLUDED, NON_EVENT_NOUNS, NON_EVENT_VERBS, NOUN_CLASS,
+from kg.records import PERSON, PLACE, UNNAMED, EntityRecord, EventRecord, Mention, Role
+from kg.nlp.event_lexicon import (CONVERSION_NOUN_EXCLUDED, NON_EVENT_NOUNS, NON_EVENT_VERBS, NOUN_CLASS,
                             PREPOSITIONAL_DEPS, VERB_CLASS)
-from .spans import MentionIndex, text_of
+from kg.nlp.spans import MentionIndex, text_of
 
 SUBJECT_DEPS = {"nsubj"}
 PASSIVE_SUBJECT_DEPS = {"nsubjpass"}

@@ -5,10 +5,10 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc
 
-from ..records import ArticleRecord
+from kg.records import ArticleRecord
 
 if TYPE_CHECKING:
-    from ..articles import Article
+    from kg.reading.articles import Article
 
 
 def doc_to_record(article: "Article", doc: Doc, pipeline: str, pipeline_version: str) -> ArticleRecord:

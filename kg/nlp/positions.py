@@ -13,8 +13,8 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from ..records import ORG, PERSON, PLACE, Mention, PositionRecord
-from .spans import MentionIndex, text_of
+from kg.records import ORG, PERSON, PLACE, Mention, PositionRecord
+from kg.nlp.spans import MentionIndex, text_of
 
 # Head words of titles (AP Stylebook "titles"; ISCO-08 major groups 1-2 as used in news).
 TITLE_WORDS = {

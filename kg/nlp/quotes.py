@@ -15,8 +15,8 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from ..records import PERSON, Mention, QuoteRecord
-from .spans import MentionIndex, text_of
+from kg.records import PERSON, Mention, QuoteRecord
+from kg.nlp.spans import MentionIndex, text_of
 
 CUE_VERBS = {
     "say", "tell", "add", "state", "announce", "claim", "explain", "note", "write", "ask",

@@ -24,9 +24,9 @@ from dateutil.relativedelta import relativedelta
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .spans import text_of
-from ..records import Mention, TimeRecord
-from .timex_rules import (TEMPORAL_ADJECTIVES, FUTURE_AUX, LEADING_NOISE, LEFT_PARTS, MONTHS, NUMBER_WORDS, ORDINALS,
+from kg.nlp.spans import text_of
+from kg.records import Mention, TimeRecord
+from kg.nlp.timex_rules import (TEMPORAL_ADJECTIVES, FUTURE_AUX, LEADING_NOISE, LEFT_PARTS, MONTHS, NUMBER_WORDS, ORDINALS,
                           PARTS_OF_DAY, PAST_AUX, PRESENT_TAGS, RANGE_OPEN, RECENT_NOUNS,
                           REF_WORDS, SEASONS, SET_WORDS, TZ_NAMES, TZ_OFFSETS, UNITS,
                           VAGUE_PLURAL_UNITS, VAGUE_QUANTITIES, WEEKDAYS)

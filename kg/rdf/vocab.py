@@ -2,11 +2,15 @@
 test) and the external namespaces of the RDF contract."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from rdflib import Namespace
 from rdflib.namespace import DefinedNamespace
 
 ONTOLOGY_IRI = "https://kg.example.org/ontology"
 DEFAULT_BASE_IRI = "https://kg.example.org/id/"
+# ontology/ beside the package (an editable install, as set-up makes): the Turtle files.
+ONTOLOGY_DIR = Path(__file__).resolve().parents[2] / "ontology"
 
 
 class KG(DefinedNamespace):

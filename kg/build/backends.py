@@ -21,11 +21,11 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Iterable, Iterator
 
-from .articles import Article
-from .errors import KgError
+from kg.reading.articles import Article
+from kg.errors import KgError
 
 if TYPE_CHECKING:
-    from .build import Extractor
+    from kg.build.extractor import Extractor
 
 # Batches in flight per worker: one running, one queued, so no worker waits.
 IN_FLIGHT_PER_WORKER = 2
@@ -60,7 +60,7 @@ def _windowed(submit, wait_first, articles: Iterable[Article], size: int, window
 
 class Inline:
     """Extraction in this process. It yields records, not graphs: the build maps them in
-    its writer thread (kg.build._Writer), beside the next batch's extraction."""
+    its writer thread (kg.build.writer.Writer), beside the next batch's extraction."""
 
     def __init__(self, extractor: "Extractor"):
         self.extractor = extractor
@@ -80,7 +80,7 @@ _EXTRACTOR: "Extractor | None" = None
 def _init_worker(spec: Spec | None) -> None:
     global _EXTRACTOR
     if spec is not None:
-        from .build import Extractor
+        from kg.build.extractor import Extractor
 
         _EXTRACTOR = Extractor(*spec)
 
@@ -101,7 +101,7 @@ class LocalPool:
         global _EXTRACTOR
         self.workers = workers
         if "fork" in mp.get_all_start_methods():
-            from . import gazetteer
+            from kg.nlp import gazetteer
 
             gazetteer.preload()  # read once here, shared by the forked workers
             _EXTRACTOR = extractor
@@ -135,7 +135,7 @@ _DASK_EXTRACTORS: dict[Spec, "Extractor"] = {}
 
 def _dask_process(spec: Spec, batch: list[Article]) -> list:
     if spec not in _DASK_EXTRACTORS:
-        from .build import Extractor
+        from kg.build.extractor import Extractor
 
         _DASK_EXTRACTORS[spec] = Extractor(*spec)
     return _DASK_EXTRACTORS[spec].process(batch)

@@ -13,11 +13,11 @@ from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, Quad
 
-from . import __version__
-from .iris import Minter
-from .records import ORG, PERSON, PLACE, UNNAMED, ArticleRecord, EntityRecord, EventRecord, TimeRecord
-from . import vocab
-from .event_taxonomy import KGE as _KGE
+from kg import __version__
+from kg.rdf.iris import Minter
+from kg.records import ORG, PERSON, PLACE, UNNAMED, ArticleRecord, EntityRecord, EventRecord, TimeRecord
+from kg.rdf import vocab
+from kg.rdf.taxonomy import KGE as _KGE
 
 
 class _Terms:
@@ -147,11 +147,10 @@ class BuildInfo:
 def source_hash() -> str:
     """SHA-256 over kg's Python files and the ontology, by relative path: the same code
     gives the same hash on every machine."""
-    pkg = Path(__file__).resolve().parent
+    pkg = Path(__file__).resolve().parents[1]  # kg/
     files = sorted(pkg.rglob("*.py"))
-    onto = pkg.parent / "ontology"
-    if onto.is_dir():
-        files += sorted(onto.glob("*.ttl"))
+    if vocab.ONTOLOGY_DIR.is_dir():
+        files += sorted(vocab.ONTOLOGY_DIR.glob("*.ttl"))
     h = hashlib.sha256()
     for f in files:
         h.update(f.relative_to(pkg.parent).as_posix().encode())

@@ -29,12 +29,12 @@ from typing import Callable, Iterable
 
 import pyoxigraph as ox
 
-from .errors import StoreError
-from .export import FORMATS, _key, atomic_file, export, remove_stale_temporaries
-from .iris import Minter
-from .mapping import DERIVED_DATATYPES
-from .store import Store
-from .vocab import PREFIXES
+from kg.errors import StoreError
+from kg.store.export import FORMATS, _key, atomic_file, export, remove_stale_temporaries
+from kg.rdf.iris import Minter
+from kg.rdf.mapping import DERIVED_DATATYPES
+from kg.store.embedded import Store
+from kg.rdf.vocab import PREFIXES
 
 CACHE_NAME = "exports.sqlite"
 # Bump when the layout or the meaning of a block changes: the cache is then rebuilt.

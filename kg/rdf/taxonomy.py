@@ -1,7 +1,7 @@
 """The event taxonomy (ontology/events.ttl) as a namespace; a test keeps the two in step."""
 from rdflib.namespace import DefinedNamespace
 
-from .vocab import KG
+from kg.rdf.vocab import KG
 
 
 class KGE(DefinedNamespace):

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import QueryError
-from .results import ResultSet, Term
-from .store import Store
+from kg.errors import QueryError
+from kg.store.results import ResultSet, Term
+from kg.store.embedded import Store
 
 
 def read_query(text_or_file: str) -> str:
@@ -63,7 +63,7 @@ def run_local_with_timeout(store_dir: str | Path, sparql: str, timeout: float) -
     not survive a fork)."""
     import multiprocessing
 
-    from .errors import EndpointTimeoutError, KgError
+    from kg.errors import EndpointTimeoutError, KgError
 
     ctx = multiprocessing.get_context("spawn")
     receiver, sender = ctx.Pipe(duplex=False)
@@ -88,7 +88,7 @@ def run_local_with_timeout(store_dir: str | Path, sparql: str, timeout: float) -
 
 
 def _child(store_dir: str, sparql: str, sender) -> None:
-    from .errors import KgError
+    from kg.errors import KgError
 
     try:
         with Store(store_dir, read_only=True) as store:

@@ -42,14 +42,13 @@ from typing import Iterable
 
 import pyoxigraph as ox
 
-from .errors import EndpointError, KgError, PushError
-from .remote import Credentials, DEFAULT_TIMEOUT, run_remote, scrub, split_userinfo, translate
-from .store import Store
-from .vocab import KG, PROV
+from kg.errors import EndpointError, KgError, PushError
+from kg.remote.client import Credentials, DEFAULT_TIMEOUT, run_remote, scrub, split_userinfo, translate
+from kg.store.embedded import Store
+from kg.rdf.vocab import KG, ONTOLOGY_DIR, PROV
 
 log = logging.getLogger(__name__)
 
-ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
 ONTOLOGY_FILES = ("kg.ttl", "events.ttl")
 ONTOLOGY_GRAPH = "https://kg.example.org/ontology"
 NO_GSP = {404, 405, 406, 415, 501}

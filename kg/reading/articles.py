@@ -17,8 +17,8 @@ from typing import Iterable, Iterator
 
 import yaml
 
-from .errors import InputError
-from .records import ArticleMeta, Mention
+from kg.errors import InputError
+from kg.records import ArticleMeta, Mention
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".jsonl")
 FRONT_MATTER_KEYS = ("id", "title", "published", "url", "source", "authors", "language")

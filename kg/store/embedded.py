@@ -1,10 +1,11 @@
 """The embedded on-disk store (Oxigraph): one named graph per article.
 
 A build holds an exclusive lock on the store folder, so a second build on the same store
-is told the store is busy instead of corrupting it. Replacing an article is dropping its
-graph and adding the new quads in one ``extend`` (transactional): a crash leaves either the
-old graph, no graph (the next build redoes the article: its content hash is missing), or
-the new graph, never half of one.
+is told the store is busy instead of corrupting it. A build replaces articles batch by
+batch (``replace_graphs``): their old graphs are dropped, then the new ones arrive in one
+bulk load, which Oxigraph adds to the database in one atomic step. A crash leaves either
+the old graph, no graph (the next build redoes the article: its content hash is missing),
+or the new graph, never half of one.
 """
 from __future__ import annotations
 
@@ -16,9 +17,9 @@ from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 
-from .mapping import DERIVED_DATATYPES
-from .errors import StoreBusyError, StoreError
-from .vocab import KG, PROV, SCHEMA
+from kg.rdf.mapping import DERIVED_DATATYPES
+from kg.errors import StoreBusyError, StoreError
+from kg.rdf.vocab import KG, PROV, SCHEMA
 
 LOCK_NAME = "kg.lock"
 _DERIVED = {p: ox.NamedNode(d) for p, d in DERIVED_DATATYPES.items()}
@@ -87,6 +88,20 @@ class Store:
             self._store.extend(quads)
         except OSError as exc:
             raise StoreError(f"cannot write graph {graph}: {exc}") from exc
+
+    def replace_graphs(self, graphs: Iterable[str], trig: bytes) -> None:
+        """Replace a batch of graphs by the TriG that holds their new versions: the old
+        ones go in a transaction, the new ones come in one bulk load (Oxigraph writes the
+        index files directly; three times cheaper than a transaction and no memtables
+        filling memory). The GIL is free meanwhile."""
+        try:
+            for graph in graphs:
+                g = ox.NamedNode(graph)
+                if self._store.contains_named_graph(g):
+                    self._store.remove_graph(g)
+            self._store.bulk_load(trig, format=ox.RdfFormat.TRIG, lenient=True)
+        except (OSError, SyntaxError) as exc:
+            raise StoreError(f"cannot write to the store: {exc}") from exc
 
     def drop_graph(self, graph: str) -> None:
         g = ox.NamedNode(graph)

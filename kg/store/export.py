@@ -18,9 +18,9 @@ from typing import BinaryIO, Iterable, Iterator
 
 import pyoxigraph as ox
 
-from .errors import KgError
-from .store import Store
-from .vocab import PREFIXES
+from kg.errors import KgError
+from kg.store.embedded import Store
+from kg.rdf.vocab import PREFIXES
 
 FORMATS = {
     "turtle": (ox.RdfFormat.TURTLE, ".ttl", False),

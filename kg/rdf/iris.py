@@ -13,7 +13,7 @@ import unicodedata
 from functools import lru_cache
 from urllib.parse import quote
 
-from .vocab import DEFAULT_BASE_IRI
+from kg.rdf.vocab import DEFAULT_BASE_IRI
 
 # Path segment per entity kind.
 KIND_SEGMENTS = {
@@ -47,7 +47,7 @@ _BASE_IRI = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:(?:[^\x00-\x20<>\"{}|\\^`\x7f-\
 
 class Minter:
     def __init__(self, base: str = DEFAULT_BASE_IRI):
-        from .errors import KgError
+        from kg.errors import KgError
 
         # Characters no IRI may hold (RFC 3987): controls (C0, DEL, C1, which \s missed but
         # for some), spaces, <>"{}|\^`, surrogates and U+FFFE/U+FFFF; "%" only as an escape.

@@ -13,7 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .errors import ServeError
+from kg.errors import ServeError
 
 DEFAULT_BIND = "127.0.0.1"
 DEFAULT_PORT = 7878

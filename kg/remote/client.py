@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from .errors import EndpointAuthError, EndpointError, EndpointQueryError, EndpointTimeoutError
-from .results import ResultSet, Term
+from kg.errors import EndpointAuthError, EndpointError, EndpointQueryError, EndpointTimeoutError
+from kg.store.results import ResultSet, Term
 
 ENV_USER = "KG_ENDPOINT_USER"
 ENV_PASSWORD = "KG_ENDPOINT_PASSWORD"

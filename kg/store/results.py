@@ -7,7 +7,7 @@ import io
 import json
 from dataclasses import dataclass, field
 
-from .vocab import PREFIXES
+from kg.rdf.vocab import PREFIXES
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 OUTPUT_FORMATS = ("table", "csv", "tsv", "json")

@@ -1,0 +1,92 @@
+"""The unit of work of a build: a batch of articles -> their graphs, with a loaded spaCy
+pipeline. It runs in the build's process or on workers (kg.build.backends)."""
+from __future__ import annotations
+
+import logging
+
+from kg.errors import KgError
+from kg.reading.articles import Article, ReadProblem
+from kg.rdf.iris import Minter
+from kg.rdf.mapping import BuildInfo, article_quads
+from kg.records import ArticleRecord
+from kg.rdf.vocab import DEFAULT_BASE_IRI
+from kg.store.exportcache import GraphBlocks, canonical, graph_blocks, owned_by
+
+log = logging.getLogger("kg")
+
+
+class Extractor:
+    """Articles -> their graphs, with a loaded spaCy pipeline: the part of a build that
+    runs on workers. ``fingerprint``: the build the caller expects; a worker whose code
+    or pipeline would build something else refuses."""
+
+    def __init__(self, pipeline: str, base_iri: str = DEFAULT_BASE_IRI, fingerprint: str | None = None):
+        from kg.nlp.pipeline import load_pipeline, pipeline_id
+
+        self.nlp = load_pipeline(pipeline)
+        self.name, self.version = pipeline_id(self.nlp)
+        self.pipeline, self.base_iri = pipeline, base_iri
+        self.info = BuildInfo(self.name, self.version)
+        self.minter = Minter(base_iri)
+        if fingerprint is not None and fingerprint != self.info.fingerprint:
+            raise KgError(f"this worker would build {self.info.fingerprint!r}, not {fingerprint!r}: "
+                          f"install the same kg and pipeline on every worker")
+
+    @property
+    def spec(self) -> tuple[str, str, str]:
+        return (self.pipeline, self.base_iri, self.info.fingerprint)
+
+    @property
+    def activity(self) -> str:
+        return self.minter.build(self.info.fingerprint)
+
+    def extract(self, batch: list[Article]) -> list[ArticleRecord | ReadProblem]:
+        """Records of a batch of articles, in order; an article whose extraction fails
+        becomes a ReadProblem and the rest of the batch is kept."""
+        from kg.nlp.extract import doc_to_record
+        from kg.nlp.pipeline import make_doc
+
+        # An article longer than the pipeline reads (spaCy's nlp.max_length; parser and
+        # NER need ~1 GB per 100,000 characters) is refused with a plain reason here,
+        # instead of failing its whole batch with spaCy's E088 and being retried alone.
+        too_long = {id(a) for a in batch if len(a.body) > self.nlp.max_length}
+        if too_long:
+            out = self.extract([a for a in batch if id(a) not in too_long]) if len(too_long) < len(batch) else []
+            done = iter(out)
+            return [ReadProblem(a.path or a.id, f"article too long: {len(a.body):,} characters, the pipeline "
+                                                f"reads at most {self.nlp.max_length:,}; split it into parts")
+                    if id(a) in too_long else next(done) for a in batch]
+        try:
+            docs = list(self.nlp.pipe([make_doc(self.nlp, a) for a in batch]))
+        except Exception:  # one bad article must not lose its batch: redo one by one
+            docs = []
+            for a in batch:
+                try:
+                    docs.append(self.nlp(make_doc(self.nlp, a)))
+                except Exception as exc:  # noqa: BLE001 - reported per article, build goes on
+                    log.debug("extraction failed", exc_info=True)
+                    docs.append(exc)
+        out: list[ArticleRecord | ReadProblem] = []
+        for art, doc in zip(batch, docs):
+            if isinstance(doc, Exception):
+                out.append(ReadProblem(art.path or art.id, f"extraction failed: {type(doc).__name__}: {doc}"))
+            else:
+                out.append(doc_to_record(art, doc, self.name, self.version))
+        return out
+
+    def process(self, batch: list[Article]) -> list[GraphBlocks | ReadProblem]:
+        """Each article's graph, ready for the store and the exports."""
+        return [self.map(rec) for rec in self.extract(batch)]
+
+    def map(self, rec: ArticleRecord | ReadProblem) -> GraphBlocks | ReadProblem:
+        """An article's record -> its graph's blocks (a failure -> a ReadProblem)."""
+        if isinstance(rec, ReadProblem):
+            return rec
+        try:
+            graph = self.minter.graph(rec.meta.id)
+            quads = canonical(article_quads(rec, self.minter, self.info))
+            stamp = f"{rec.meta.content_hash} {self.activity}"
+            return graph_blocks(graph, stamp, quads, owned_by(graph, rec.meta.id))
+        except Exception as exc:  # noqa: BLE001 - reported per article, build goes on
+            log.debug("mapping failed", exc_info=True)
+            return ReadProblem(rec.meta.path or rec.meta.id, f"mapping failed: {type(exc).__name__}: {exc}")

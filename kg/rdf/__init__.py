@@ -1,0 +1,1 @@
+"""RDF: extraction records -> quads (mapping, IRIs, vocabularies, event taxonomy)."""

@@ -1,0 +1,1 @@
+"""Remote SPARQL endpoints: query, push, and serving the local store."""

@@ -1,0 +1,1 @@
+"""The embedded store and what reads it: exports, export cache, SPARQL, result formats."""
