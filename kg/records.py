@@ -6,7 +6,7 @@ mapping turns it into RDF without ever seeing spaCy. Offsets are Python ``str`` 
 into the article body, end exclusive (NIF convention).
 
 Ids (``EntityRecord.id`` etc.) are local to one article ("e0", "t3", "v2", "q1"); IRIs are
-minted later by ``kg.iris`` from ``EntityRecord.key`` (cross-article identity) or from
+minted later by ``kg.rdf.iris`` from ``EntityRecord.key`` (cross-article identity) or from
 the article id plus the local id.
 """
 from __future__ import annotations
@@ -17,11 +17,15 @@ from typing import Any
 # Entity kinds used in records. PERSON / ORG / PLACE are the contract's three; the rest
 # keep spaCy's other labels under documented types (see ontology/README.md).
 PERSON, ORG, PLACE = "PERSON", "ORG", "PLACE"
+NORP, PRODUCT, WORK_OF_ART, LAW, LANGUAGE, EVENT = "NORP", "PRODUCT", "WORK_OF_ART", "LAW", "LANGUAGE", "EVENT"
+MONEY, PERCENT, QUANTITY, NUMBER = "MONEY", "PERCENT", "QUANTITY", "NUMBER"
 UNNAMED = "UNNAMED"  # a participant described, not named ("10,000 jobs"): one article only
 ENTITY_KINDS = (
-    PERSON, ORG, PLACE, "NORP", "PRODUCT", "WORK_OF_ART", "LAW", "LANGUAGE",
-    "MONEY", "PERCENT", "QUANTITY", "NUMBER", "EVENT", UNNAMED,
+    PERSON, ORG, PLACE, NORP, PRODUCT, WORK_OF_ART, LAW, LANGUAGE,
+    MONEY, PERCENT, QUANTITY, NUMBER, EVENT, UNNAMED,
 )
+# Kinds that are values, one resource per mention, not merged across articles.
+VALUE_KINDS = ("MONEY", "PERCENT", "QUANTITY", "NUMBER", UNNAMED)
 # Time kinds, as in TIMEX3.
 TIME_KINDS = ("DATE", "TIME", "DURATION", "SET")
 
@@ -57,10 +61,15 @@ class TimeRecord:
     mentions: list[Mention] = field(default_factory=list)
 
 
+# What a role's target is (``Role.target_kind``): mapping picks the property by it.
+ROLE_TARGET_KINDS = ("entity", "event", "time")
+
+
 @dataclass
 class Role:
     role: str  # "agent", "patient", "theme", "recipient", "actor"
     target: str  # local id of an entity, event or time
+    target_kind: str  # one of ROLE_TARGET_KINDS: which of the three ``target`` is
 
 
 @dataclass

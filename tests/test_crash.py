@@ -27,7 +27,7 @@ import pytest
 from kg.store.exportcache import CACHE_NAME
 from kg.store.embedded import LOCK_NAME, Store
 
-from .test_scale import SEED
+from .tools import SEED
 
 KG = [sys.executable, "-m", "kg"]
 ROOT = Path(__file__).resolve().parent.parent
@@ -279,8 +279,7 @@ def test_remove_hostile_ids_removes_nothing_else(versions, tmp_path):
     before_graphs, before_exports = graphs_of(out / "store"), exports(out)
     for hostile in HOSTILE_IDS[1:]:
         res = kg_cmd("remove", hostile, "--out", str(out))
-        assert res.returncode != 0
-        assert "not in the store" in res.stderr, res.stderr
+        assert res.returncode == 0 and "not in the store" in res.stderr, res.stderr  # a notice only
         assert graphs_of(out / "store") == before_graphs
         assert exports(out) == before_exports
     # the article whose id is an injection attempt is removed, and only it

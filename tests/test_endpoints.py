@@ -7,70 +7,19 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-import rdflib
 from rdflib.compare import isomorphic
 
 from kg.remote.push import ONTOLOGY_GRAPH, Target, default_ontology, push, temp_graph
-from kg.store.query import run_local
 from kg.remote.client import run_remote
 from kg.store.embedded import Store
-from tests.endpoint_helpers import (ROOT, Fails500, NeedsBasicAuth, Sleeps, kg, oxigraph_server, proxy_handler,
-                                    tiny_server)
-from tests.tools import free_port
+from tests.tools import (QUERIES, ROOT, SECRET, Fails500, NeedsBasicAuth, Sleeps, free_port, kg, local_counts, local_graph,
+                         local_result, make_blank_node_store, one_line_error, oxigraph_server, proxy_handler,
+                         remote_graph, remote_graphs, tiny_server)
 
 pytestmark = pytest.mark.integration
-QUERIES = sorted((ROOT / "ontology" / "queries").glob("*.rq"))
-SECRET = "s3cr3t-Pa55word-never-shown"
-
-
-def local_result(store_dir: Path, path: Path):
-    with Store(store_dir, read_only=True) as store:
-        return run_local(store, path.read_text())
-
-
-def remote_graphs(query_url: str) -> dict[str, int]:
-    res = run_remote(query_url, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
-    return {r["g"].value: int(r["n"].value) for r in res.rows}
-
-
-def local_counts(store_dir: Path) -> dict[str, int]:
-    with Store(store_dir, read_only=True) as store:
-        return {g: sum(1 for _ in store.quads(g)) for g in store.graphs()}
-
-
-def remote_graph(query_url: str, graph: str) -> rdflib.Graph:
-    """The remote graph, with kg's derived datatypes restored: Oxigraph (embedded or
-    server) stores xsd:nonNegativeInteger as xsd:integer; kg.store restores them the same
-    way for the local side."""
-    from kg.rdf.mapping import DERIVED_DATATYPES
-
-    res = run_remote(query_url, f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
-    g = rdflib.Graph().parse(data=res.graph, format="nt")
-    out = rdflib.Graph()
-    for s, p, o in g:
-        dt = DERIVED_DATATYPES.get(str(p))
-        if dt and isinstance(o, rdflib.Literal) and str(o.datatype) != dt:
-            o = rdflib.Literal(str(o), datatype=rdflib.URIRef(dt))
-        out.add((s, p, o))
-    return out
-
-
-def local_graph(store_dir: Path, graph: str) -> rdflib.Graph:
-    with Store(store_dir, read_only=True) as store:
-        data = ox.serialize((q.triple for q in store.quads(graph)), format=ox.RdfFormat.N_TRIPLES)
-    return rdflib.Graph().parse(data=data.decode(), format="nt")
-
-
-def one_line_error(proc: subprocess.CompletedProcess) -> str:
-    assert proc.returncode != 0, proc
-    assert "Traceback" not in proc.stdout + proc.stderr
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("kg: error: "), proc.stderr
-    return lines[0]
 
 
 # -- a corpus of several articles (for interrupted pushes) -----------------------------------
@@ -198,23 +147,6 @@ def test_push_stopped_by_the_server_names_the_graphs_not_written_then_rerun(corp
         assert rerun.returncode == 0, rerun.stderr
         final = remote_graphs(f"{base}/query")
         assert {g: final[g] for g in local} == local
-
-
-def make_blank_node_store(path: Path, name: str = "bnodes") -> tuple[str, str]:
-    """A store with blank-node structures (nested nodes, an RDF list) in two graphs."""
-    ttl = """@prefix ex: <http://example.org/> .
-    ex:a ex:address [ ex:street "1 Main St" ; ex:geo [ ex:lat 1.5 ; ex:long -2.25 ] ] ;
-         ex:members ( ex:x [ ex:name "anon" ] ex:y ) .
-    [] ex:says "a statement with only blank nodes" ; ex:about [ ex:says "nested" ] .
-    ex:b ex:plain "no blank node here"@en .
-    """
-    g1, g2 = f"https://kg.example.org/id/graph/{name}-1", f"https://kg.example.org/id/graph/{name}-2"
-    with Store(path) as store:
-        for g in (g1, g2):
-            quads = [ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(g))
-                     for q in ox.parse(ttl, format=ox.RdfFormat.TURTLE)]
-            store.replace_graph(g, quads)
-    return g1, g2
 
 
 @pytest.mark.parametrize("method", ["gsp", "update"])

@@ -18,9 +18,8 @@ from rdflib.compare import isomorphic
 
 from kg.remote.push import ONTOLOGY_GRAPH
 from kg.remote.client import run_remote
-from tests.endpoint_helpers import kg, virtuoso_server
-from tests.test_endpoints import (QUERIES, SECRET, local_counts, local_graph, local_result, make_blank_node_store,
-                                  one_line_error, remote_graph)
+from tests.tools import (QUERIES, SECRET, kg, local_counts, local_graph, local_result, make_blank_node_store,
+                         one_line_error, remote_graph, virtuoso_server)
 
 pytestmark = pytest.mark.integration
 DBA = {"KG_ENDPOINT_USER": "dba", "KG_ENDPOINT_PASSWORD": "dba"}

@@ -7,7 +7,7 @@ import rdflib
 from rdflib import OWL, RDF
 
 from kg.rdf.taxonomy import KGE
-from kg.nlp.event_lexicon import EVENT_CLASSES
+from kg.nlp.lexicons.events import EVENT_CLASSES
 
 from .conftest import SEEDS
 

@@ -64,7 +64,7 @@ WORDS = [
 BAD_FRONT_MATTER = [
     "title: [unclosed\n", "published: yesterday\n", "published: 2021-13-45\n", "published: 2021-02-30\n",
     "published: 12\n", "published: [2021]\n", "published: 2021-01-01T10:00:00+25:00\n",
-    "authors: {a: 1}\n", "authors: [1, 2]\n", "id: ''\n", "id: [1, 2]\n", "id: {a: b}\n",
+    "authors: {a: 1}\n", "authors: [[a], b]\n", "id: ''\n", "id: [1, 2]\n", "id: {a: b}\n",
     "title: {a: b}\n", "url: [x]\n", "- just\n- a list\n", "\tbad: tab\n", "a: b: c\n", "title: *anchor\n",
     "? [a]\n: b\n",
 ]

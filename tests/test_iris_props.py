@@ -15,7 +15,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from kg.errors import KgError
-from kg.rdf.iris import KIND_SEGMENTS, Minter
+from kg.rdf.iris import Minter
+from tests.tools import HOSTILE, iris_of
 
 # RFC 3987 section 2.2, the IRI rule, transcribed from the ABNF.
 _UCS = ("\u00a0-\ud7ff\uf900-\ufdcf\ufdf0-\uffef\U00010000-\U0001fffd\U00020000-\U0002fffd"
@@ -52,20 +53,6 @@ def test_the_regex_is_the_rfc():
 
 # Any text at all, lone surrogates included (the reader refuses those, the Minter must not care).
 names = st.text(st.characters(exclude_categories=()), max_size=40)
-HOSTILE = ["José García", "Jose Garcia", "JOSE GARCIA", "Jose-Garcia", "Jose  Garcia", "Jose\u200bGarcia",
-           "Jose\u0301 Garci\u0301a", "jose garcia", "Jose_Garcia", "Jose.Garcia", "<Jose> {Garcia}|^`\\",
-           'Jose "Garcia"', "Jose\nGarcia", "\u202eaicraG esoJ", "💥", "", " ", ".", "..", "/", "a/b", "a%2Fb",
-           "%2E", "a b", "a+b", "a#b", "a?b", "http://x/y?z#w", "\x00", "\ud800", "x" * 10_000]
-
-
-def iris_of(m: Minter, name: str) -> list[str]:
-    out = [m.article(name), m.graph(name), m.text(name, 0, 7), m.local("event", name, "v1"),
-           m.publisher(name), m.time(name)]
-    out += [m.entity(kind, f"{kind.lower()}:{name}", name) for kind in KIND_SEGMENTS]
-    out.append(m.entity("PLACE", "place:geonames:2017370", name))
-    return out
-
-
 def valid_everywhere(iri: str) -> None:
     assert IRI.fullmatch(iri), iri
     ox.NamedNode(iri)
@@ -111,7 +98,7 @@ def test_names_that_slug_alike_stay_apart():
 
 def test_iris_are_stable_across_processes():
     """No dependence on hash randomisation, the process or the order of minting."""
-    code = ("import sys, json; from kg.rdf.iris import Minter; from tests.test_iris_props import HOSTILE, iris_of; "
+    code = ("import sys, json; from kg.rdf.iris import Minter; from tests.tools import HOSTILE, iris_of; "
             "print(json.dumps([iris_of(Minter(), n) for n in reversed(HOSTILE)], ensure_ascii=True))")
     runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                            env={**os.environ, "PYTHONHASHSEED": seed}, cwd=os.path.dirname(os.path.dirname(__file__))).stdout

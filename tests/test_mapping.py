@@ -1,43 +1,16 @@
 """Records -> RDF, without spaCy: the contract's shapes on a hand-made record."""
 from __future__ import annotations
 
+import pytest
 import rdflib
 from pyoxigraph import RdfFormat, serialize
 from rdflib.compare import isomorphic
 
 from kg.rdf.iris import Minter
 from kg.rdf.mapping import BuildInfo, article_quads, time_value_triples
-from kg.records import (ArticleMeta, ArticleRecord, EntityRecord, EventRecord, Mention, QuoteRecord,
-                        Role, TimeRecord)
+from kg.records import ArticleRecord, EntityRecord, Role, TimeRecord
 from kg.rdf.vocab import KG, SCHEMA, SEM, TIME
-
-BODY = "Ann Lee met Bob Ray in Oslo on Monday. Lee said: \"It went well.\""
-
-
-def _m(text, start=0):
-    i = BODY.index(text, start)
-    return Mention(i, i + len(text), text)
-
-
-def record(article_id="a1", published="2020-01-08"):
-    return ArticleRecord(
-        meta=ArticleMeta(id=article_id, headline="Meeting", published=published, content_hash="0" * 64),
-        body=BODY, pipeline="test_pipe", pipeline_version="1.0",
-        entities=[
-            EntityRecord("e0", "PERSON", "Ann Lee", "person:ann lee", [_m("Ann Lee"), _m("Lee", 30)], ["Lee"]),
-            EntityRecord("e1", "PERSON", "Bob Ray", "person:bob ray", [_m("Bob Ray")]),
-            EntityRecord("e2", "PLACE", "Oslo", "place:geonames:3143244", [_m("Oslo")],
-                         same_as=["https://sws.geonames.org/3143244/"], lat=59.91, long=10.75),
-        ],
-        times=[TimeRecord("t0", "DATE", "Monday", "2020-01-06", [_m("Monday")])],
-        events=[
-            EventRecord("v0", "Consultation", "meet", "meet", [_m("met")],
-                        roles=[Role("agent", "e0"), Role("patient", "e1")], places=["e2"], times=["t0"]),
-            EventRecord("v1", "Statement", "say", "say", [_m("said")], roles=[Role("agent", "e0")]),
-        ],
-        quotes=[QuoteRecord("q0", "It went well.", BODY.index("It"), BODY.index("It") + 13, "e0", _m("said"), "v1")],
-    )
-
+from tests.tools import BODY, mention, record
 
 def _graph(quads) -> rdflib.Dataset:
     ds = rdflib.Dataset()
@@ -125,7 +98,7 @@ def test_same_event_in_two_articles_shares_a_happening():
 
 def test_different_participants_make_different_happenings():
     other = record("a3")
-    other.entities[1] = EntityRecord("e1", "PERSON", "Bob Ross", "person:bob ross", [_m("Bob Ray")])
+    other.entities[1] = EntityRecord("e1", "PERSON", "Bob Ross", "person:bob ross", [mention("Bob Ray")])
     assert set(_happenings(other).values()) != set(_happenings(record("a1")).values())
     vague = record("a4")
     vague.times[0].value = None
@@ -133,10 +106,72 @@ def test_different_participants_make_different_happenings():
 
 
 def test_a_set_and_a_duration_with_one_value_are_two_resources():
-    from kg.rdf.mapping import time_iri
+    m = Minter()
+    weekly = TimeRecord("t1", "SET", "every week", "P1W", [mention("Monday")])
+    week = TimeRecord("t2", "DURATION", "a week", "P1W", [mention("Monday")])
+    assert m.time_of("a1", weekly) != m.time_of("a1", week)
+    assert m.time_of("a1", week) == m.time_of("a2", TimeRecord("t9", "DURATION", "one week", "P1W"))
+
+
+def _event_objects(rec, event_id):
+    """(predicate, object) of one event's role-like quads."""
+    m = Minter()
+    ev = m.local("event", rec.meta.id, event_id)
+    return {(q.predicate.value, q.object.value) for q in article_quads(rec, m, BuildInfo("p", "1"))
+            if q.subject.value == ev}
+
+
+def test_a_role_pointing_at_a_time_maps_to_sem_has_time():
+    """A role whose target is a time (once dropped because its id was neither an entity's
+    nor an event's) is when the event happens: sem:hasTime, never sem:hasActor."""
+    rec = record()
+    rec.times.append(TimeRecord("t1", "DATE", "Monday", "2020-01-13", [mention("Monday")]))
+    rec.events[1].roles.append(Role("theme", "t1", "time"))
+    got = _event_objects(rec, "v1")
+    monday = Minter().time_of("a1", rec.times[1])
+    assert (str(SEM.hasTime), monday) in got
+    assert not {p for p, o in got if o == monday} - {str(SEM.hasTime)}
+
+
+def test_roles_map_by_target_kind_not_by_id():
+    """An event target is kg:themeEvent, an entity target its role and sem:hasActor, whatever
+    the ids look like; an unknown kind is an error, not a silent drop."""
+    rec = record()
+    rec.entities[1].id = "x1"  # ids that no prefix rule would recognise
+    rec.events[0].roles = [Role("agent", "e0", "entity"), Role("patient", "x1", "entity"), Role("theme", "v1", "event")]
+    got = _event_objects(rec, "v0")
+    m = Minter()
+    bob, said = m.entity_of("a1", rec.entities[1]), m.local("event", "a1", "v1")
+    assert {(str(KG.patient), bob), (str(SEM.hasActor), bob), (str(KG.themeEvent), said)} <= got
+    rec.events[0].roles = [Role("agent", "e0", "place")]
+    with pytest.raises(ValueError, match="place"):
+        article_quads(rec, m, BuildInfo("p", "1"))
+
+
+def test_the_store_gives_back_the_quads_mapping_made(tmp_path):
+    """Oxigraph keeps xsd:nonNegativeInteger as xsd:integer; kg.rdf.datatypes.restore, which
+    the store and the export cache share, puts the datatype back."""
+    from kg.store.embedded import Store
+    from kg.store.exportcache import canonical
 
     m = Minter()
-    weekly = TimeRecord("t1", "SET", "every week", "P1W", [_m("Monday")])
-    week = TimeRecord("t2", "DURATION", "a week", "P1W", [_m("Monday")])
-    assert time_iri(m, "a1", weekly) != time_iri(m, "a1", week)
-    assert time_iri(m, "a1", week) == time_iri(m, "a2", TimeRecord("t9", "DURATION", "one week", "P1W"))
+    quads = article_quads(record(), m, BuildInfo("p", "1"))
+    with Store(tmp_path / "store") as store:
+        store.replace_graph(m.graph("a1"), quads)
+        raw = {q for q in store.oxigraph.quads_for_pattern(None, None, None, None)}
+        back = set(store.quads())
+    assert any(q.object.datatype.value.endswith("#integer") for q in raw if hasattr(q.object, "datatype"))
+    assert back == set(quads) == set(canonical(quads))
+
+
+def test_country_code_is_its_own_property_not_the_article_identifier():
+    """schema:identifier is the article id only: a join on it must not also meet country
+    codes (a country "NO" and an article "NO" would double the rows)."""
+    rec = record(article_id="NO")
+    rec.entities[2] = EntityRecord("e2", "PLACE", "Norway", "place:geonames:3144096", [mention("Oslo")],
+                                   country_code="NO")
+    g = _graph(article_quads(rec, Minter(), BuildInfo("p", "1")))
+    ids = list(g.query(f"SELECT ?x WHERE {{ GRAPH ?g {{ ?x <{SCHEMA.identifier}> ?id }} }}"))
+    assert len(ids) == 1 and "/article/" in str(ids[0][0])
+    codes = list(g.query(f"SELECT ?x ?c WHERE {{ GRAPH ?g {{ ?x a <{KG.Country}> ; <{KG.countryCode}> ?c }} }}"))
+    assert [str(c) for _, c in codes] == ["NO"]

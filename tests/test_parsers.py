@@ -12,8 +12,7 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-from tests.endpoint_helpers import debian_package, kg
-from tests.tools import debian_tool
+from tests.tools import debian_tool, kg
 
 pytestmark = pytest.mark.integration
 FORMATS = {"turtle": ".ttl", "trig": ".trig", "nquads": ".nq", "ntriples": ".nt", "jsonld": ".jsonld"}
@@ -51,7 +50,7 @@ def riot(tmp_path_factory):
     ``xerces.impl.xpath.regex.message`` bundle). We copy the bundles to ``xerces/`` in a
     folder put first on the class path."""
     debian_tool("java", "default-jre-headless")
-    debian_package(JENA / "jena-cmds.jar", "libapache-jena-java")
+    debian_tool(JENA / "jena-cmds.jar", "libapache-jena-java")
     messages = tmp_path_factory.mktemp("jena-xerces-messages")
     with zipfile.ZipFile(JENA / "jena-core.jar") as jar:
         prefix = "org/apache/jena/ext/xerces/"

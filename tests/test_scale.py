@@ -16,35 +16,7 @@ from kg.build import BuildOptions, build
 from kg.build.extractor import Extractor
 from kg.errors import KgError
 
-from .conftest import SEEDS
-
-SEED = (SEEDS / "000_6ce42e271251dfbb.txt").read_text(encoding="utf-8")
-STORIES = [
-    "---\npublished: 2021-05-04\n---\nBoeing said on Monday that it would cut 2,000 jobs in Seattle.\n\n"
-    "The company blamed weak demand. Chief executive Dave Calhoun told reporters the cuts were painful.",
-    "---\npublished: 2021-05-05\n---\nAirbus delivered 40 jets in April, the European planemaker said on Tuesday.\n\n"
-    "Airbus expects deliveries to rise next year.",
-    "---\npublished: 2021-06-01\n---\nGerman Chancellor Angela Merkel met French President Emmanuel Macron in Berlin on Friday.\n\n"
-    "\"We agree on the plan,\" Merkel said.",
-]
-
-
-def make_corpus(root: Path) -> Path:
-    """The seed, an edited copy, three short stories; ids that sort differently as
-    IRIs and as text ("story-1" / "story")."""
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "seed.txt").write_text(SEED, encoding="utf-8")
-    (root / "seed-edit.txt").write_text(SEED.replace("Helsinki", "Geneva"), encoding="utf-8")
-    (root / "story.md").write_text(STORIES[0], encoding="utf-8")
-    (root / "story-1.md").write_text(STORIES[1], encoding="utf-8")
-    (root / "news").mkdir(exist_ok=True)
-    (root / "news" / "2.md").write_text(STORIES[2], encoding="utf-8")
-    return root
-
-
-def exports(out: Path) -> tuple[bytes, bytes]:
-    return (out / "kg.ttl").read_bytes(), (out / "kg.trig").read_bytes()
-
+from .tools import exports, make_corpus
 
 def dataset(out: Path) -> Dataset:
     ds = Dataset()

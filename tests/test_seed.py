@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from kg.store.query import run_local
+from tests.tools import ROOT
 
 P = """PREFIX schema: <https://schema.org/>
 PREFIX nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#>
@@ -62,20 +63,41 @@ def test_no_organisation_is_trump_or_sanders(seed_store):
     assert not ask(seed_store, "ASK { ?e a schema:Person, schema:Organization }")
 
 
-@pytest.mark.parametrize("text,value", [
-    ("July 16, 2018", "2018-07-16"), ("Thursday", "2018-07-19"), ("Wednesday", "2018-07-18"),
-    ("2016", "2016"),
-])
-def test_time_values(seed_store, text, value):
-    values = {r["v"] for r in rows(seed_store, f"""SELECT DISTINCT ?v WHERE {{ ?m nif:anchorOf "{text}" ;
+@pytest.fixture(scope="module")
+def dated_seed_store(tmp_path_factory):
+    """The seed built with the creation time the user would give it (``--published``):
+    it was published on Friday 2018-07-20, the day after "Thursday" in its text."""
+    from kg.build import BuildOptions, build
+    from kg.store.embedded import Store
+
+    out = tmp_path_factory.mktemp("seed-dated")
+    build([ROOT / "seeds"], BuildOptions(out_dir=out, progress=False, published="2018-07-20"))
+    with Store(out / "store", read_only=True) as store:
+        yield store
+
+
+def _values(store, text):
+    return {r["v"] for r in rows(store, f"""SELECT DISTINCT ?v WHERE {{ ?m nif:anchorOf "{text}" ;
         itsrdf:taIdentRef ?t . ?t rdf:value ?v }}""")}
-    assert values == {value}
 
 
-def test_the_summits_monday(seed_store):
-    values = {r["v"] for r in rows(seed_store, """SELECT DISTINCT ?v WHERE {
-        ?m nif:anchorOf "Monday" ; itsrdf:taIdentRef ?t . ?t rdf:value ?v }""")}
-    assert values == {"2018-07-16"}
+@pytest.mark.parametrize("text,value", [("July 16, 2018", "2018-07-16"), ("2016", "2016")])
+def test_time_values(seed_store, text, value):
+    assert _values(seed_store, text) == {value}
+
+
+@pytest.mark.parametrize("text", ["Thursday", "Wednesday", "Monday"])
+def test_relative_days_stay_unresolved_without_a_creation_time(seed_store, text):
+    """The seed has no date: a weekday is not anchored on a date that merely appears in the
+    text (July 16, 2018 is the summit's, not the article's)."""
+    assert ask(seed_store, f'ASK {{ ?m nif:anchorOf "{text}" ; itsrdf:taIdentRef ?t . ?t a time:Instant }}')
+    assert _values(seed_store, text) == set()
+
+
+@pytest.mark.parametrize("text,value", [("Thursday", "2018-07-19"), ("Wednesday", "2018-07-18"),
+                                        ("Monday", "2018-07-16"), ("July 16, 2018", "2018-07-16")])
+def test_relative_days_with_a_given_creation_time(dated_seed_store, text, value):
+    assert _values(dated_seed_store, text) == {value}
 
 
 def test_three_days_is_a_duration(seed_store):
@@ -83,8 +105,13 @@ def test_three_days_is_a_duration(seed_store):
         ?t a time:Duration ; rdf:value "P3D" }""")
 
 
-def test_summit_in_helsinki_on_july_16_with_trump_and_putin(seed_store):
-    assert ask(seed_store, """ASK { ?ev a sem:Event ; kg:lemma "summit" ;
+def test_summit_in_helsinki_with_trump_and_putin(seed_store):
+    assert ask(seed_store, """ASK { ?ev a sem:Event ; kg:lemma "summit" ; sem:hasPlace/rdfs:label "Helsinki" ;
+        sem:hasActor/rdfs:label "Donald Trump" ; sem:hasActor/rdfs:label "Vladimir Putin" }""")
+
+
+def test_summit_on_july_16_when_the_creation_time_is_known(dated_seed_store):
+    assert ask(dated_seed_store, """ASK { ?ev a sem:Event ; kg:lemma "summit" ;
         sem:hasPlace/rdfs:label "Helsinki" ; sem:hasTime/rdf:value "2018-07-16" ;
         sem:hasActor/rdfs:label "Donald Trump" ; sem:hasActor/rdfs:label "Vladimir Putin" }""")
 

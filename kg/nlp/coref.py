@@ -12,37 +12,33 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from kg.nlp.lexicons.coreference import CITY, COUNTRY, DESCRIPTION_HEADS, IT_ARGUMENT_DEPS, PRONOUNS
+from kg.nlp.lexicons.dependencies import COMPOUND, DET, SUBJECTS
 from kg.nlp.spans import text_of
-from kg.records import ORG, PERSON, PLACE, Mention
+from kg.records import PLACE, Mention
 from kg.nlp.quotes import quoted_regions
 
-# Pronoun -> (kind of antecedent, gender). Gender None: any.
-PRONOUNS = {
-    "he": (PERSON, "m"), "him": (PERSON, "m"), "his": (PERSON, "m"), "himself": (PERSON, "m"),
-    "she": (PERSON, "f"), "her": (PERSON, "f"), "hers": (PERSON, "f"), "herself": (PERSON, "f"),
-    "its": (ORG, None), "it": (ORG, None), "itself": (ORG, None),
-}
-# Head nouns of definite descriptions that refer back to an entity of a kind
-# (the classes of WordNet's organization.n.01 / country.n.02 / city.n.01 most used in news).
-DESCRIPTION_HEADS = {
-    ORG: {"company", "firm", "airline", "carrier", "automaker", "carmaker", "manufacturer",
-          "planemaker", "maker", "group", "bank", "corporation", "business", "agency",
-          "retailer", "supplier", "conglomerate", "giant", "organisation", "organization"},
-    "COUNTRY": {"country", "nation"},
-    "CITY": {"city", "capital", "town"},
-}
-# Dependency labels where "it" is an argument, not an expletive or an anaphor of a clause.
-IT_ARGUMENT_DEPS = {"nsubj", "nsubjpass", "dobj", "pobj"}
-# How many sentences back an antecedent may be.
-WINDOW_SENTENCES = 2
 
-
-@Language.factory("kg_coref")
-def make_coref(nlp: Language, name: str):
-    return Coreference()
+@Language.factory(
+    "kg_coref",
+    default_config={"window_sentences": 2, "descriptions": True},
+    requires=["doc._.kg_entities", "doc.sents", "token.tag", "token.dep", "token.head", "token.lemma"],
+    # Adds the mentions it resolves to the entities of doc._.kg_entities.
+    assigns=["doc._.kg_entities"],
+)
+def make_coref(nlp: Language, name: str, window_sentences: int, descriptions: bool):
+    """window_sentences: how many sentences back an antecedent may be; descriptions:
+    resolve definite descriptions ("the company") as well as pronouns."""
+    return Coreference(window_sentences, descriptions)
 
 
 class Coreference:
+    """Adds pronoun and description mentions to ``doc._.kg_entities``."""
+
+    def __init__(self, window_sentences: int = 2, descriptions: bool = True):
+        self.window_sentences = window_sentences
+        self.descriptions = descriptions
+
     def __call__(self, doc: Doc) -> Doc:
         ents = doc._.kg_entities
         if not ents:
@@ -68,9 +64,10 @@ class Coreference:
                 if any(b <= tok.idx < e for b, e in quoted):
                     continue  # inside a quotation "he" is seldom the last person named
                 want = (kind, g, tok.idx, tok.idx + len(tok.text))
-            elif tok.pos_ == "NOUN" and tok.tag_ == "NN" and any(low in heads for heads in DESCRIPTION_HEADS.values()):
-                det = [c for c in tok.children if c.dep_ == "det" and c.lower_ == "the"]
-                if not det or tok.dep_ == "compound":
+            elif self.descriptions and tok.pos_ == "NOUN" and tok.tag_ == "NN" and any(
+                    low in heads for heads in DESCRIPTION_HEADS.values()):
+                det = [c for c in tok.children if c.dep_ == DET and c.lower_ == "the"]
+                if not det or tok.dep_ == COMPOUND:
                     continue
                 kind = next(k for k, heads in DESCRIPTION_HEADS.items() if low in heads)
                 span = _description_span(doc, tok)
@@ -93,8 +90,7 @@ class Coreference:
             ent.mentions.sort(key=lambda x: (x.start, x.end))
         return doc
 
-    @staticmethod
-    def _antecedent(spans, start, kind, g, gender, sent_of, doc, tok):
+    def _antecedent(self, spans, start, kind, g, gender, sent_of, doc, tok):
         """The most salient compatible entity: a subject in the pronoun's sentence, else in
         the sentences before (subject salience, Lappin & Leass 1994), else the most recent."""
         here = sent_of.get(tok.i, 0)
@@ -103,22 +99,22 @@ class Coreference:
             if e > start:
                 continue
             span = doc.char_span(s, e, alignment_mode="expand")
-            if span is None or here - sent_of.get(span.start, 0) > WINDOW_SENTENCES:
+            if span is None or here - sent_of.get(span.start, 0) > self.window_sentences:
                 break
             if not _compatible(ent, kind) or (g and gender.get(ent.id, g) != g):
                 continue
             candidates.append((span, ent))
-        for back in range(WINDOW_SENTENCES + 1):
+        for back in range(self.window_sentences + 1):
             for span, ent in candidates:
-                if sent_of.get(span.start) == here - back and span.root.dep_ in ("nsubj", "nsubjpass"):
+                if sent_of.get(span.start) == here - back and span.root.dep_ in SUBJECTS:
                     return ent
         return candidates[0][1] if candidates else None
 
 
 def _compatible(ent, kind) -> bool:
-    if kind == "COUNTRY":
+    if kind == COUNTRY:
         return ent.kind == PLACE and bool(ent.country_code)
-    if kind == "CITY":
+    if kind == CITY:
         return ent.kind == PLACE and not ent.country_code and bool(ent.same_as)
     return ent.kind == kind
 

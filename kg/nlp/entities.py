@@ -12,85 +12,38 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.nlp.spans import text_of
 from kg.nlp import gazetteer
-from kg.records import ORG, PERSON, PLACE, EntityRecord, Mention
+from kg.nlp.lexicons import ontonotes as onto
+from kg.nlp.lexicons.dependencies import APPOS, DOBJ, NSUBJ, POBJ
+from kg.nlp.lexicons.entities import (ABBREVIATED_WORDS, AMOUNT_LABELS, CORPORATE_SUFFIXES, FLIGHT_WORDS,
+                                      LABEL_KINDS, LANGUAGE_VERBS, MODEL_DESIGNATION, NAME_FUNCTION_WORDS,
+                                      NAMED_AFTER_HEADS, ORG_DESCRIPTOR_ENDING, ORG_DESCRIPTORS, ORG_NAME_PREFIXES,
+                                      ORG_NAME_SUFFIXES, ORG_NAME_WORDS, PERSON_DESCRIPTORS, PLACE_FIRST_WORDS,
+                                      PLACE_HEADS, RESULT_VERBS, SCORE, SCORELINE, SHORTENED_ORG_SUFFIXES, TITLES)
+from kg.nlp.lexicons.time import STANDALONE_TIME_ZONES as TIME_ZONES  # "16:15 UTC": a time, not an ORG
+from kg.records import EVENT, LANGUAGE, LAW, NORP, ORG, PERSON, PLACE, PRODUCT, WORK_OF_ART, EntityRecord, Mention
 
-# spaCy (OntoNotes 5) labels -> record kinds. DATE and TIME belong to kg_times; EVENT names
-# are kept as entities of kind EVENT (typed kg:NamedEvent, a kg:Event).
-LABEL_KINDS = {
-    "PERSON": PERSON, "ORG": ORG, "GPE": PLACE, "LOC": PLACE, "FAC": PLACE,
-    "NORP": "NORP", "PRODUCT": "PRODUCT", "WORK_OF_ART": "WORK_OF_ART", "LAW": "LAW",
-    "LANGUAGE": "LANGUAGE", "MONEY": "MONEY", "PERCENT": "PERCENT", "QUANTITY": "QUANTITY",
-    "CARDINAL": "NUMBER", "ORDINAL": "NUMBER", "EVENT": "EVENT",
-}
-# Kinds whose mentions are names that can be merged and linked across articles.
-NAME_KINDS = (PERSON, ORG, PLACE, "NORP", "PRODUCT", "WORK_OF_ART", "LAW", "LANGUAGE", "EVENT")
-# Titles and honorifics that precede a name and are not part of it (newswire style guides:
-# AP Stylebook "titles"; Wikipedia "List of titles").
-TITLES = {
-    "president", "vice", "prime", "minister", "secretary", "press", "chancellor", "king",
-    "queen", "prince", "princess", "senator", "sen", "rep", "representative", "governor",
-    "gov", "mayor", "judge", "justice", "general", "gen", "admiral", "colonel", "col",
-    "captain", "capt", "lieutenant", "sergeant", "mr", "mrs", "ms", "miss", "dr", "prof",
-    "professor", "sir", "dame", "lord", "lady", "pope", "cardinal", "bishop", "rev",
-    "reverend", "ambassador", "chief", "executive", "ceo", "chairman", "chairwoman", "chair",
-    "director", "spokesman", "spokeswoman", "spokesperson", "attorney", "deputy", "former",
-    "acting", "sheikh", "emir", "sultan", "premier", "commissioner", "founder", "coach",
-    "speaker", "leader", "first", "lady", "officer", "analyst", "economist",
-}
-# Common nouns that, right before a name ("airline Ryanair", "carmaker Opel"), say what
-# kind of thing it names (appositive / compound descriptors, as in ACE and OntoNotes
-# guidelines for premodifier titles). Each is a strong vote in the kind decision.
-ORG_DESCRIPTORS = {
-    "company", "firm", "airline", "carrier", "carmaker", "automaker", "maker", "manufacturer",
-    "planemaker", "airframer", "bank", "insurer", "group", "conglomerate", "agency", "ministry",
-    "department", "party", "union", "newspaper", "magazine", "broadcaster", "network", "channel",
-    "retailer", "supplier", "producer", "subsidiary", "unit", "division", "brand", "operator",
-    "giant", "rival", "startup", "fund", "investor", "lender", "regulator", "court", "team",
-    "club", "university", "institute", "organisation", "organization", "charity", "council",
-    "committee", "airport", "exchange", "corporation", "conglomerate", "outlet", "website",
-}
-PERSON_DESCRIPTORS = TITLES - {"former", "acting", "first", "vice", "deputy", "chief", "executive",
-                               "press", "prime"} | {"spokeswoman", "spokesman", "financier", "businessman",
-                               "businesswoman", "actor", "actress", "singer", "author", "lawyer",
-                               "activist", "journalist", "reporter", "analyst", "player", "manager"}
-DESCRIPTOR_WEIGHT = 5
-# Last words that make a name an organisation's ("Douglas Aircraft", "Lockheed Martin Corp").
-ORG_NAME_SUFFIXES = {
-    "aircraft", "airlines", "airways", "air", "motors", "motor", "automotive", "systems",
-    "industries", "technologies", "partners", "capital", "management", "association",
-    "council", "agency", "institute", "university", "party", "bank", "airbus", "aerospace",
-    "group", "corp", "corporation", "inc", "company", "co", "ltd", "llc", "plc", "ag",
-    "holdings", "foundation", "commission", "committee", "ministry", "department", "office",
-    "force", "army", "navy", "police", "court", "parliament", "congress", "senate", "times",
-    "media", "pictures", "labs", "software", "energy",
-    "oil", "petroleum", "pharmaceuticals", "electric", "electronics", "communications",
-}
-ORG_NAME_PREFIXES = {"air", "bank", "banco", "university", "ministry", "department", "council"}
-# A lone name the model tags PERSON that is a city of at least this size is taken as the
-# city (GeoNames population): the gazetteer outweighs one stray label.
-CITY_VOTE_POPULATION = 100_000
-CITY_WEIGHT = 2
-# Title words that also begin organisation names ("General Motors", "Royal Dutch Shell").
-ORG_NAME_WORDS = {"general", "king", "queen", "prince", "lord", "chief", "judge", "justice",
-                  "captain", "admiral", "cardinal", "bishop", "pope", "sultan", "emir", "dame", "sir"}
-# Model designations that follow a maker's name: "A380", "787", "737s", "777-300ER", "A320neo".
-MODEL_DESIGNATION = re.compile(r"^[A-Z]{0,3}-?\d{2,4}(-?\d{0,3}[A-Za-z]{0,3})?s?$")
+# Kinds whose mentions are names that can be merged and linked across articles; the
+# order breaks ties in the kind vote.
+NAME_KINDS = (PERSON, ORG, PLACE, NORP, PRODUCT, WORK_OF_ART, LAW, LANGUAGE, EVENT)
+# A trailing possessive marker left inside a span ("Trump's", "Russians'").
 POSSESSIVE = re.compile(r"(?:['\u2019]s?)$")
-# Time-zone abbreviations the model tags as organisations or places ("16:15 UTC"): part
-# of a time, not an entity (common civil zones of the IANA tz database and RFC 5322).
-TIME_ZONES = {"UTC", "GMT", "Z", "EST", "EDT", "CST", "CDT", "MST", "MDT", "PST", "PDT", "AKST",
-              "AKDT", "HST", "AST", "ADT", "NST", "NDT", "WET", "WEST", "CET", "CEST", "EET", "EEST",
-              "BST", "IST", "MSK", "JST", "KST", "HKT", "SGT", "AEST", "AEDT", "ACST", "AWST", "NZST",
-              "NZDT"}
-# "Adam Air Flight 574": the words before "Flight" name the airline that flies it.
-FLIGHT_WORDS = {"flight"}
-# Weight of a label in the kind vote: a multi-word PERSON name is strong evidence.
-FULL_NAME_WEIGHT = 2
+
+
+@dataclass(frozen=True)
+class EntitySettings:
+    """The kind vote's weights and thresholds (the factory's config; see make_entities)."""
+    descriptor_weight: int = 5
+    full_name_weight: int = 2
+    city_vote_population: int = 100_000
+    city_weight: int = 2
+    find_missed: bool = True
+    min_missed_name_chars: int = 3
 
 
 @dataclass
@@ -103,18 +56,24 @@ class _Mention:
     weight: int = 1
     place: "gazetteer.Place | None" = None  # a demonym's country ("Russian" -> Russia)
     group_of: "gazetteer.Place | None" = None  # a people's country ("Russians" -> Russia)
+    cut: bool = False  # a piece of a longer capitalised name ("Olympic" before "Stadium")
 
 
-def _clean(doc: Doc, ent) -> _Mention | None:
+def _clean(doc: Doc, ent, cfg: EntitySettings) -> _Mention | None:
     tokens = list(ent)
     # Leading titles are not part of the name ("President Putin" -> "Putin").
     titled = False
     # In an ORG-labelled span only a clear personal title counts, before a two-word name
     # ("Spokeswoman Sandy Angers"), not "General Motors" or "King Digital".
     while len(tokens) > 1 and tokens[0].lower_.rstrip(".") in TITLES and tokens[1].pos_ == "PROPN" and (
-            ent.label_ == "PERSON" or ent.label_ == "ORG" and len(tokens) == 3
+            ent.label_ == onto.PERSON or ent.label_ == onto.ORG and len(tokens) == 3
             and tokens[0].lower_.rstrip(".") in PERSON_DESCRIPTORS - ORG_NAME_WORDS):
         tokens, titled = tokens[1:], True
+    # A score is not part of a side's name ("Porto 3-1").
+    end_char = tokens[-1].idx + len(tokens[-1].text)
+    cut = next((k for k in range(1, len(tokens)) if SCORELINE.match(text_of(doc)[tokens[k].idx:end_char])), None)
+    if cut is not None:
+        tokens = tokens[:cut]
     # Trailing possessive marker ("Trump's", "Russians'").
     while tokens and tokens[-1].tag_ == "POS":
         tokens = tokens[:-1]
@@ -123,38 +82,134 @@ def _clean(doc: Doc, ent) -> _Mention | None:
     start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
     text = text_of(doc)[start:end]
     m = POSSESSIVE.search(text)
-    if m and m.start() > 0 and ent.label_ not in ("MONEY", "PERCENT", "QUANTITY", "CARDINAL"):
+    if m and m.start() > 0 and ent.label_ not in AMOUNT_LABELS:
         end -= len(m.group(0))
         text = text_of(doc)[start:end]
-    text_stripped = text.rstrip(" .,;:") if not text.endswith(".") or len(text) > 4 and text[-4:-3] != "." else text
-    end = start + len(text_stripped)
-    text = text_stripped
+    # A name never runs over a line break (a headline into the body, "J.\nSmith").
+    if "\n" in text:
+        text = text.split("\n", 1)[0]
+    text = _strip_end(text)
+    end = start + len(text)
     if not text.strip():
         return None
     kind = LABEL_KINDS[ent.label_]
+    # A title alone ("Queen", "Prime Minister", "The Chancellor") names no one.
+    if kind == PERSON and all(w.lower().rstrip(".") in TITLES for w in re.sub(r"^(?i:the)\s+", "", text).split()):
+        return None
     name = re.sub(r"^(?i:the)\s+", "", text)
     name = " ".join(name.split())
-    weight = FULL_NAME_WEIGHT if kind == PERSON and len(name.split()) > 1 else 1
+    weight = cfg.full_name_weight if kind == PERSON and len(name.split()) > 1 else 1
     described = _descriptor_kind(doc, tokens[0].i)
     if described is None and len(tokens) > 1 and (tokens[-1].lower_ in ORG_NAME_SUFFIXES
                                                   or tokens[0].lower_ in ORG_NAME_PREFIXES):
         described = ORG
-    if described is None and kind == PERSON and len(tokens) == 1 and gazetteer.big_city(name, CITY_VOTE_POPULATION):
-        kind, weight = PLACE, CITY_WEIGHT
+    # "Foots Creek", "Klamath Falls", "Harbour Esplanade", "Kahului Airport": a name ending
+    # in a feature's generic word is the feature, however the model labelled it.
+    if described is None and len(tokens) > 1 and tokens[-1].lower_ in PLACE_HEADS and kind in (PERSON, ORG):
+        described = PLACE
+    # A lone name the model tags PERSON that is a big city (GeoNames population) is taken
+    # as the city: the gazetteer outweighs one stray label.
+    sporting = _sport_result(doc, tokens)
+    if described is None and kind == PERSON and not sporting and len(tokens) == 1 \
+            and gazetteer.big_city(name, cfg.city_vote_population):
+        kind, weight = PLACE, cfg.city_weight
+    # "Liverpool beat Porto 3-1": in a result, a city's name names its club.
+    if described is None and sporting and (kind == PLACE or gazetteer.is_place(name)):
+        described = ORG
     if titled and described is None:
         described = PERSON
-    if described is not None and kind in (PERSON, ORG, PLACE, "PRODUCT", "NORP", "WORK_OF_ART", "LAW", "EVENT"):
-        kind, weight = described, DESCRIPTOR_WEIGHT
-    m = _Mention(start, end, text, kind, name, weight)
-    if kind in ("NORP", PLACE, ORG) and len(tokens) <= 2:
+    if described is not None and kind in (PERSON, ORG, PLACE, PRODUCT, NORP, WORK_OF_ART, LAW, EVENT):
+        kind, weight = described, cfg.descriptor_weight
+    m = _Mention(start, end, text, kind, name, weight, cut=_cut_name(doc, tokens))
+    if kind == LANGUAGE:  # the language, not the country its name shares ("Spanish")
+        m.name = f"{name} language"
+    if kind in (NORP, PLACE, ORG) and len(tokens) <= 2:
         found = gazetteer.demonym(name)
-        if found is not None:
+        if found is not None and _language_use(doc, tokens):
+            # Its own entity, apart from the country the same word stands for elsewhere.
+            m.kind, m.weight, m.name = LANGUAGE, cfg.descriptor_weight, f"{name} language"
+        elif found is not None:
             place, plural = found
             if plural or tokens[-1].tag_ in ("NNS", "NNPS"):
                 m.group_of = place
             else:
                 m.kind, m.place = PLACE, place
     return m
+
+
+def _strip_end(text: str) -> str:
+    """Punctuation after a name is not part of it, but an abbreviation's full stop is
+    ("Tata Sons Ltd.", "Warner Bros.", "EADS N.V.", "Peter G."), also where it ends the
+    sentence: one full stop then does both jobs, and tokenised corpora (Penn Treebank
+    convention) keep it on the abbreviation's token."""
+    stripped = text.rstrip(" .,;:")
+    if text[len(stripped):].startswith(".") and stripped:
+        last = stripped.split()[-1] if stripped.split() else ""
+        if last.lower() in ABBREVIATED_WORDS or "." in last or (len(last) == 1 and last.isupper()):
+            return stripped + "."
+    return stripped
+
+
+def _in_capitals_line(doc: Doc, ent) -> bool:
+    """Is the entity on a line written in capitals (a headline, a dateline)?"""
+    text = text_of(doc)
+    b = text.rfind("\n", 0, ent.start_char) + 1
+    e = text.find("\n", ent.end_char)
+    line = text[b:e if e >= 0 else len(text)]
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) > 3 and all(c.isupper() for c in letters)
+
+
+def _headline_phrase(doc: Doc, ent) -> bool:
+    """In a line in capitals the model takes whole clauses for names ("EUROPEAN SHARES
+    FALL AS BANKS SLIDE"): a span there with a function word other than those names
+    have ("BANK OF ENGLAND") is not a name."""
+    return len(ent) > 2 and _in_capitals_line(doc, ent) and any(
+        t.lower_ in STOP_WORDS and t.lower_ not in NAME_FUNCTION_WORDS for t in ent)
+
+
+def _sport_result(doc: Doc, tokens) -> bool:
+    """Is the name a side in a sports result: the subject or object of a result verb
+    ("Liverpool beat Porto", "lost to Porto") or followed by a score ("Porto 3-1",
+    "Arsenal 2 Chelsea 1")?"""
+    last = tokens[-1]
+    nxt = doc[last.i + 1] if last.i + 1 < len(doc) else None
+    if nxt is not None and SCORE.match(nxt.text):
+        return True
+    head = tokens[0].head if tokens[0].head.i not in range(tokens[0].i, last.i + 1) else last.head
+    if head.lemma_ in RESULT_VERBS and last.dep_ in (NSUBJ, DOBJ):
+        return True
+    return head.lower_ == "to" and head.head.lemma_ == "lose" and last.dep_ == POBJ
+
+
+def _language_use(doc: Doc, tokens) -> bool:
+    """A nationality word that names a language: "performed in Portuguese", "spoke
+    Romanian", "( Danish : Storebæltsbroen )", "German for the skin", "the Spanish -
+    language version" (the contexts that introduce a language in English prose)."""
+    first, last = tokens[0], tokens[-1]
+    nxt = doc[last.i + 1] if last.i + 1 < len(doc) else None
+    after = doc[last.i + 2] if last.i + 2 < len(doc) else None
+    if first.dep_ == POBJ and first.head.lower_ == "in" and first.head.i == first.i - 1:
+        return True
+    if first.dep_ == DOBJ and first.head.lemma_ in LANGUAGE_VERBS:
+        return True
+    if nxt is not None and nxt.text in (":", ";") and first.i > 0 and doc[first.i - 1].text == "(":
+        return True
+    if nxt is not None and nxt.lower_ == "for" and first.i > 0 and doc[first.i - 1].text in ("(", ","):
+        return True
+    return nxt is not None and (nxt.lower_ in ("language", "-language")
+                                or nxt.text == "-" and after is not None and after.lower_ == "language")
+
+
+def _cut_name(doc: Doc, tokens) -> bool:
+    """Is the span a piece of a longer run of capitalised proper nouns on its line, as
+    when the model cuts "Olympic" from "Olympic Stadium"?"""
+    def name_word(i: int) -> bool:
+        t = doc[i]
+        return t.pos_ == "PROPN" and t.text[:1].isupper() and not t.is_sent_start
+    after, before = tokens[-1].i + 1, tokens[0].i - 1
+    return (after < len(doc) and name_word(after) and not doc[after].is_sent_start
+            or before >= 0 and name_word(before) and not tokens[0].is_sent_start)
 
 
 def _product_names(doc: Doc):
@@ -169,48 +224,27 @@ def _product_names(doc: Doc):
         end = ent.end
         follows = end < len(doc) and MODEL_DESIGNATION.match(doc[end].text)
         inside = len(ent) > 1 and MODEL_DESIGNATION.match(ent[-1].text)
-        if ent.label_ in ("ORG", "PRODUCT") and (follows or inside and ent.label_ == "ORG"):
+        if ent.label_ in (onto.ORG, onto.PRODUCT) and (follows or inside and ent.label_ == onto.ORG):
             end += 1 if follows else 0
             while end < len(doc) and doc[end].pos_ == "PROPN" and doc[end].text[:1].isupper() \
-                    and doc[end].ent_type_ in ("", "PRODUCT"):
+                    and doc[end].ent_type_ in ("", onto.PRODUCT):
                 end += 1
             span = doc[ent.start:end]
             text = span.text
             name = re.sub(r"(?<=\d)s$", "", " ".join(text.split()))  # "737s" -> "737"
-            products.append(_Mention(span.start_char, span.end_char, text, "PRODUCT", name, 1))
+            products.append(_Mention(span.start_char, span.end_char, text, PRODUCT, name, 1))
             skip_until = end
             continue
         ents.append(ent)
     return ents, products
 
 
-def _nested_places(doc: Doc, ent) -> list[_Mention]:
-    """A country or nationality at the start of an organisation's name ("U.S. Senate",
-    "Canadian Government", "US Air Force"): a mention of that place inside the name."""
-    tokens = [t for t in ent if t.lower_ != "the"]
-    if len(tokens) < 2:
-        return []
-    for n in (2, 1):
-        head = tokens[:n]
-        if len(tokens) <= n or head[-1].is_punct:
-            continue
-        start, end = head[0].idx, head[-1].idx + len(head[-1].text)
-        text = text_of(doc)[start:end]
-        place = gazetteer.country(text)
-        if place is None:
-            found = gazetteer.demonym(text)
-            place = found[0] if found and not found[1] else None
-        if place is not None:
-            return [_Mention(start, end, text, PLACE, text, 1, place=place)]
-    return []
-
-
-def _flight_operators(doc: Doc) -> list[_Mention]:
+def _flight_operators(doc: Doc, weight: int) -> list[_Mention]:
     """The airline inside a flight's name ("Garuda Indonesia Flight 200" -> "Garuda
     Indonesia"), an organisation mentioned within the flight's mention."""
     out = []
     for ent in doc.ents:
-        if ent.label_ not in ("ORG", "PRODUCT", "FAC", "EVENT", "GPE"):
+        if ent.label_ not in (onto.ORG, onto.PRODUCT, onto.FAC, onto.EVENT, onto.GPE):
             continue
         tokens = [t for t in ent if t.lower_ != "the"]
         k = next((i for i, t in enumerate(tokens) if t.lower_ in FLIGHT_WORDS and t.text[:1].isupper()), 0)
@@ -218,19 +252,19 @@ def _flight_operators(doc: Doc) -> list[_Mention]:
             continue
         start, end = tokens[0].idx, tokens[k - 1].idx + len(tokens[k - 1].text)
         text = text_of(doc)[start:end]
-        out.append(_Mention(start, end, text, ORG, text, DESCRIPTOR_WEIGHT))
+        out.append(_Mention(start, end, text, ORG, text, weight))
     return out
 
 
-def _appositive_names(doc: Doc) -> list[_Mention]:
+def _appositive_names(doc: Doc, weight: int) -> list[_Mention]:
     """A proper name in apposition to a descriptor that the model left untagged ("its
     European division, Opel"; "the carmaker, Skoda"): the descriptor says what it names."""
     out = []
     for t in doc:
-        if t.dep_ != "appos" or t.pos_ != "PROPN" or t.ent_type_ or not t.text[:1].isupper():
+        if t.dep_ != APPOS or t.pos_ != "PROPN" or t.ent_type_ or not t.text[:1].isupper():
             continue
         head = t.head.lower_
-        kind = ORG if head in ORG_DESCRIPTORS or head.endswith("maker") else \
+        kind = ORG if head in ORG_DESCRIPTORS or head.endswith(ORG_DESCRIPTOR_ENDING) else \
             PERSON if head in PERSON_DESCRIPTORS else None
         if kind is None or t.i < t.head.i:
             continue
@@ -240,7 +274,7 @@ def _appositive_names(doc: Doc) -> list[_Mention]:
             first -= 1
         start, end = doc[first].idx, t.idx + len(t.text)
         text = text_of(doc)[start:end]
-        out.append(_Mention(start, end, text, kind, text, DESCRIPTOR_WEIGHT))
+        out.append(_Mention(start, end, text, kind, text, weight))
     return out
 
 
@@ -252,16 +286,11 @@ def _descriptor_kind(doc: Doc, first: int) -> str | None:
     if j < 0 or doc[j].pos_ not in ("NOUN", "PROPN"):
         return None
     word = doc[j].lower_.rstrip(".")
-    if word in ORG_DESCRIPTORS or word.endswith("maker"):
+    if word in ORG_DESCRIPTORS or word.endswith(ORG_DESCRIPTOR_ENDING):
         return ORG
     if word in PERSON_DESCRIPTORS:
         return PERSON
     return None
-
-
-# Legal-form words an acronym often leaves out ("EADS" for "... Space Company").
-CORPORATE_SUFFIXES = {"company", "co", "corporation", "corp", "inc", "incorporated", "group",
-                      "ltd", "limited", "plc", "llc", "ag", "sa", "nv", "spa", "holdings"}
 
 
 def _key_name(kind: str, label: str) -> str:
@@ -304,6 +333,55 @@ def _compatible(short: str, long: str) -> bool:
     return len(compact) >= 2 and compact.isupper() and compact in _acronyms(long)
 
 
+def _named_after(name: str, short: "_Cluster", long: "_Cluster") -> bool:
+    """A place's name inside an organisation's ("Syracuse" in "Syracuse University",
+    "Georgia" in "Georgia Power", "Munich" in "University of Munich") names the place the
+    organisation is named after, not the organisation: a short name the model labels a
+    place and the gazetteer knows as one stays apart (a label alone is not enough: "to
+    AirTran" in a headline is labelled a place). A person's surname labelled PLACE
+    ("Jackson" after "Michael Jackson") still joins. A longer name that is the short one
+    plus a feature or building ("Osaka Bay", "Cove Lake State Park", "Wayne Gretzky
+    Drive") names another thing, named after it."""
+    long_kind = long.kind()
+    if long_kind == ORG and short.kind() == PLACE and gazetteer.is_place(name):
+        return True
+    words = name.split()
+    n = len(words)
+    return any(len(f) > n and (f[:n] == words and f[-1].lower() in NAMED_AFTER_HEADS
+                               or f[-n:] == words and len(f) == n + 1 and f[0].lower() in PLACE_FIRST_WORDS)
+               for f in (full.split() for full in long.names))
+
+
+def _initialled(short: str, long: str) -> bool:
+    """"J. H. Dearle" for "John Henry Dearle": the same surname, and initials for the
+    other names, in order."""
+    s, l = short.split(), long.split()
+    if len(s) != len(l) or len(s) < 2 or s[-1] != l[-1] or s == l:
+        return False
+    return all(a == b or a.rstrip(".") == b[:1] and len(a.rstrip(".")) == 1 for a, b in zip(s[:-1], l[:-1]))
+
+
+def _compact(name: str) -> str:
+    """"TimeCo", "Time Co" and "Time Co." written alike."""
+    return re.sub(r"[\s.\-]+", "", name).casefold()
+
+
+def _written_forms(names: list[str], kind: str) -> list[str]:
+    """The names of an entity, and the other ways news writes them: an organisation's
+    name run together ("Time Co" -> "TimeCo") and without its legal form or "Party"
+    ("Labour Party" -> "Labour", "Acme Corp." -> "Acme")."""
+    out = list(names)
+    if kind == ORG:
+        for name in names:
+            words = name.split()
+            if len(words) == 2 and words[1].rstrip(".").lower() in CORPORATE_SUFFIXES:
+                out.append(words[0] + words[1].rstrip("."))
+            while len(words) > 1 and words[-1].rstrip(".").lower() in SHORTENED_ORG_SUFFIXES:
+                words = words[:-1]
+                out.append(" ".join(words))
+    return list(dict.fromkeys(out))
+
+
 class _Cluster:
     def __init__(self, name: str):
         self.names: list[str] = [name]
@@ -317,38 +395,86 @@ class _Cluster:
     def kind(self) -> str:
         if self.place is not None:
             return PLACE
-        votes = Counter()
+        # One vote per name written, not per mention: a surname the model mislabels ten
+        # times ("Casanova" ORG) does not outvote the full name it shortens ("Giacomo
+        # Casanova" PERSON). A name's vote is shared among the labels its mentions got,
+        # and weighs as its strongest mention (a descriptor, a full personal name).
+        by_name: dict[str, list[_Mention]] = defaultdict(list)
         for m in self.mentions:
-            votes[m.kind] += m.weight
-        return sorted(votes.items(), key=lambda kv: (-kv[1], NAME_KINDS.index(kv[0]) if kv[0] in NAME_KINDS else 99))[0][0]
+            by_name[m.name].append(m)
+        votes = Counter()
+        for ms in by_name.values():
+            total = sum(m.weight for m in ms)
+            if not total:
+                continue
+            strength = max(m.weight for m in ms)
+            per_kind = Counter()
+            for m in ms:
+                per_kind[m.kind] += m.weight
+            for kind, w in per_kind.items():
+                votes[kind] += strength * w / total  # summed first: no rounding splits a tie
+        if not votes:
+            votes = Counter(m.kind for m in self.mentions)
+        winner = sorted(votes.items(), key=lambda kv: (-kv[1], NAME_KINDS.index(kv[0]) if kv[0] in NAME_KINDS else 99))[0][0]
+        # A tie between a place and an organisation goes to the place where the name is
+        # a place of the gazetteer ("Bucharest" labelled GPE once and ORG once).
+        if winner == ORG and votes[PLACE] == votes[ORG] and gazetteer.is_place(self.full):
+            return PLACE
+        return winner
 
 
-@Language.factory("kg_entities")
-def make_entities(nlp: Language, name: str):
-    return EntityConsolidator()
+@Language.factory(
+    "kg_entities",
+    default_config={"descriptor_weight": 5, "full_name_weight": 2, "city_vote_population": 100_000,
+                    "city_weight": 2, "find_missed": True, "min_missed_name_chars": 3},
+    requires=["doc.ents", "token.ent_type", "token.tag", "token.dep", "token.head"],
+    assigns=["doc._.kg_entities"],
+)
+def make_entities(nlp: Language, name: str, descriptor_weight: int, full_name_weight: int,
+                  city_vote_population: int, city_weight: int, find_missed: bool, min_missed_name_chars: int):
+    """Weights of a mention in its entity's kind vote (a label counts 1): descriptor_weight
+    for a descriptor word ("airline Ryanair", "Spokeswoman Sandy Angers"), full_name_weight
+    for a PERSON label on a name of several words, city_weight for a lone PERSON-labelled
+    name that is a city of at least city_vote_population people (GeoNames). find_missed:
+    look for untagged later mentions of names of at least min_missed_name_chars characters."""
+    return EntityConsolidator(EntitySettings(descriptor_weight, full_name_weight, city_vote_population,
+                                             city_weight, find_missed, min_missed_name_chars))
 
 
 class EntityConsolidator:
     """Writes ``doc._.kg_entities``: one EntityRecord per entity of the article."""
 
+    def __init__(self, settings: EntitySettings = EntitySettings()):
+        self.settings = settings
+
     def __call__(self, doc: Doc) -> Doc:
+        cfg = self.settings
         ents, products = _product_names(doc)
-        ents = [e for e in ents if e.text.strip(" .") not in TIME_ZONES]
-        mentions = [m for ent in ents if ent.label_ in LABEL_KINDS if (m := _clean(doc, ent))]
+        ents = [e for e in ents if e.text.strip(" .") not in TIME_ZONES and not _headline_phrase(doc, e)]
+        mentions = [m for ent in ents if ent.label_ in LABEL_KINDS if (m := _clean(doc, ent, cfg))]
         mentions += products
-        mentions += [m for ent in ents if ent.label_ in ("ORG", "FAC") for m in _nested_places(doc, ent)]
-        mentions += _flight_operators(doc)
-        mentions += _appositive_names(doc)
+        # No mention of a place inside an organisation's name: "German" in "the German
+        # Finance Ministry" is part of that name, not a mention of Germany.
+        mentions += _flight_operators(doc, cfg.descriptor_weight)
+        mentions += _appositive_names(doc, cfg.descriptor_weight)
         names = [m for m in mentions if m.kind in NAME_KINDS]
         values = [m for m in mentions if m.kind not in NAME_KINDS]
         clusters = self._cluster(names)
-        self._find_missed(doc, clusters, mentions)
+        if cfg.find_missed:
+            self._find_missed(doc, clusters, mentions, cfg.min_missed_name_chars)
         doc._.kg_entities = self._records(clusters, values)
         return doc
 
     def _cluster(self, mentions: list[_Mention]) -> list[_Cluster]:
+        # A name in capitals (a headline, a dateline "LONDON") is the name written
+        # normally elsewhere in the article.
+        # Names that differ only in spacing or full stops ("TimeCo", "Time Co") are one.
+        cased = {}
+        for m in sorted(mentions, key=lambda m: (m.name.isupper(), -len(m.name.split()), m.name)):
+            cased.setdefault(_compact(m.name), m.name)
         by_name: dict[str, list[_Mention]] = defaultdict(list)
         for m in mentions:
+            m.name = cased[_compact(m.name)]
             by_name[m.name].append(m)
         # Countries and continents first: every name of one, and every adjective for it
         # ("Russian"), is one cluster whatever the label the model gave.
@@ -358,7 +484,11 @@ class EntityConsolidator:
             if any(m.place for m in group):
                 place = next(m.place for m in group if m.place)
                 is_name = False
-            elif any(m.kind in (PLACE, ORG) for m in group):
+            elif any(m.kind in (PLACE, ORG) for m in group) or not any(
+                    _compatible(name, other) and any(m.kind == PERSON for m in by_name[other])
+                    for other in by_name):
+                # A country's whole name is the country, whatever the label, unless it
+                # is part of a person's name here ("Jordan" after "Michael Jordan").
                 place = gazetteer.country(name) or gazetteer.continent(name)
                 is_name = True
             else:
@@ -376,8 +506,10 @@ class EntityConsolidator:
         for name in order:
             kinds = {m.kind for m in by_name[name]}
             family = _family(kinds)
-            parents = [c for c in named if any(_compatible(name, n) for n in c.names)
-                       and _family({c.kind()}) == family]
+            own = _Cluster(name)
+            own.mentions = by_name[name]
+            parents = [c for c in named if any(_compatible(name, n) or _initialled(name, n) for n in c.names)
+                       and _family({c.kind()}) == family and not _named_after(name, own, c)]
             if len(parents) == 1:
                 parents[0].names.append(name)
                 parents[0].mentions += by_name[name]
@@ -387,7 +519,7 @@ class EntityConsolidator:
             named.append(c)
         return list(clusters.values()) + named
 
-    def _find_missed(self, doc: Doc, clusters: list[_Cluster], taken: list[_Mention]) -> None:
+    def _find_missed(self, doc: Doc, clusters: list[_Cluster], taken: list[_Mention], min_chars: int) -> None:
         """Mentions of a known name that the model did not tag (as a reader would)."""
         covered = [(m.start, m.end) for m in taken]
         text = text_of(doc)
@@ -395,8 +527,8 @@ class EntityConsolidator:
             covered.append((ent.start_char, ent.end_char))
         for c in clusters:
             kind = c.kind()
-            for name in c.names:
-                if len(name) < 3 or not name[0].isupper():
+            for name in _written_forms(c.names, kind):
+                if len(name) < min_chars or not name[0].isupper():
                     continue
                 for s, e in _whole_word_matches(text, name):
                     if any(s < ce and cs < e for cs, ce in covered):
@@ -417,7 +549,9 @@ class EntityConsolidator:
             rec.alt_labels = sorted({n for n in c.names if n != label})
             pending.append((rec, c))
             place = c.place
-            if place is None and kind == PLACE:
+            # A gazetteer match needs the whole name: "Olympic" cut from "Olympic
+            # Stadium" is no town called Olympic.
+            if place is None and kind == PLACE and not all(m.cut for m in c.mentions):
                 place = gazetteer.city(label, context_countries)
             if place is not None:
                 if place.geonameid and place.name != label:  # the gazetteer's name is canonical

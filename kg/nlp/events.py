@@ -1,7 +1,7 @@
 """Events and their participants, from the dependency parse.
 
 Verbal events are content verbs; nominal events are event nouns of the lexicon
-(kg/nlp/event_lexicon.py). Roles follow PropBank's numbered arguments as the parse shows
+(kg/nlp/lexicons/events.py). Roles follow PropBank's numbered arguments as the parse shows
 them (Clear style labels, as spaCy's English models use):
 
     agent      nsubj of an active verb, the "by" phrase of a passive, a possessor or
@@ -20,40 +20,44 @@ conference" ... "the press conference with Putin") are one event.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from spacy.attrs import DEP, HEAD, POS
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from kg.records import PERSON, PLACE, UNNAMED, EntityRecord, EventRecord, Mention, Role
-from kg.nlp.event_lexicon import (CONVERSION_NOUN_EXCLUDED, NON_EVENT_NOUNS, NON_EVENT_VERBS, NOUN_CLASS,
-                            PREPOSITIONAL_DEPS, VERB_CLASS)
+from kg.records import LAW, NORP, ORG, PERSON, PLACE, PRODUCT, UNNAMED, WORK_OF_ART, EntityRecord, EventRecord, Mention, Role
+from kg.nlp.lexicons.dependencies import (ACL, ADVCL, ADVMOD, AGENT, AMOD, APPOS, CC, CCOMP, COMPOUND, CONJ,
+                                          DATIVE, DET, DOBJ, NEG, NMOD, NPADVMOD, NUMMOD, PCOMP, POBJ, POSS,
+                                          PREP, PUNCT, RELCL, ROOT, TMOD, XCOMP)
+from kg.nlp.lexicons.events import (CONVERSION_NOUN_EXCLUDED, COUNT_WORDS, EVENT_NOUN_SUFFIXES, GIVING_VERBS,
+                                    GROUP_NOUNS, NOMINAL_SUFFIXES, NON_EVENT_NOUNS, NON_EVENT_VERBS, NOUN_CLASS,
+                                    NOUN_PREP_ROLES, OBJECT_CONTROL_VERBS, OBJECT_DEPS, PASSIVE_SUBJECT_DEPS,
+                                    PLACE_PREPS, PREPOSITIONAL_DEPS, RECIPIENT_CLASSES, RECIPIENT_PREPS,
+                                    SOURCE_AGENT_CLASSES, SUBJECT_DEPS, VERB_CLASS)
 from kg.nlp.spans import MentionIndex, text_of
 
-SUBJECT_DEPS = {"nsubj"}
-PASSIVE_SUBJECT_DEPS = {"nsubjpass"}
-OBJECT_DEPS = {"dobj", "attr", "oprd"}
-PLACE_PREPS = {"in", "at", "near", "outside", "inside", "from"}
-GIVING_VERBS = {"give", "offer", "send", "sell", "provide", "hand", "grant", "award", "lend", "pay", "deliver", "tell"}
-# Plural descriptions of the people just named ("the two leaders").
-GROUP_NOUNS = {"leaders", "men", "women", "presidents", "sides", "officials", "executives", "ministers"}
-COUNT_WORDS = {"two": 2, "both": 2, "three": 3}
-# Suffixes of deverbal event nouns (NomBank nominalisations) when the noun is not listed.
-EVENT_NOUN_SUFFIXES = ("tion", "sion", "ment", "ance", "ence", "ure", "al", "ing", "ade", "sis")
-# Nominal suffixes and what may stand in their place on the verb (NomBank / CatVar style
-# derivations): decision -> decide, reduction -> reduce, closure -> close, filing -> file.
-NOMINAL_SUFFIXES = (
-    ("ization", ("ize",)), ("isation", ("ise", "ize")), ("ation", ("ate", "e", "")), ("ition", ("ite", "e", "")),
-    ("ution", ("ute", "ve")), ("ction", ("ct", "ce")), ("ption", ("pt", "be", "ve")), ("tion", ("te", "t", "")),
-    ("ssion", ("ss", "t", "de")), ("sion", ("de", "d", "se", "t")), ("ment", ("",)),
-    ("ance", ("", "e")), ("ence", ("", "e")), ("ure", ("e", "")), ("al", ("e", "")),
-    ("ing", ("", "e")), ("sis", ("ze", "se")),
+# Dependency labels by which a time expression attached to the event word is its time.
+TIME_DEPS = (NPADVMOD, POBJ, TMOD, ADVMOD, NUMMOD, COMPOUND, APPOS, NMOD)
+
+
+@Language.factory(
+    "kg_events",
+    default_config={"max_name_tokens": 8, "deverbal_nouns": True, "min_deverbal_chars": 6, "min_stem_chars": 3},
+    requires=["doc._.kg_entities", "doc._.kg_times", "token.tag", "token.dep", "token.head", "token.lemma"],
+    # Participants described without a name become entities of this article (kind
+    # UNNAMED), added to doc._.kg_entities.
+    assigns=["doc._.kg_events", "doc._.kg_entities"],
 )
-
-
-@Language.factory("kg_events")
-def make_events(nlp: Language, name: str):
-    return EventFinder(verb_lemmas(nlp))
+def make_events(nlp: Language, name: str, max_name_tokens: int, deverbal_nouns: bool,
+                min_deverbal_chars: int, min_stem_chars: int):
+    """max_name_tokens: words inside an entity mention of at most this many tokens are
+    never events (longer spans are the model's run-ons). deverbal_nouns: an unlisted noun
+    with a nominal suffix is an event when its stem is a verb of the pipeline's lemmatizer;
+    min_deverbal_chars / min_stem_chars: how long that noun and its stem must be."""
+    verbs = verb_lemmas(nlp) if deverbal_nouns else frozenset()
+    return EventFinder(Nominalisations(verbs, min_deverbal_chars, min_stem_chars), max_name_tokens)
 
 
 def verb_lemmas(nlp: Language) -> frozenset:
@@ -66,11 +70,32 @@ def verb_lemmas(nlp: Language) -> frozenset:
         return frozenset()
 
 
+@dataclass(frozen=True)
+class Nominalisations:
+    """Which unlisted nouns are nominalisations of a verb ("decision", "closure",
+    "reduction", "filing"): the noun minus a nominal suffix is one of ``verbs`` (WordNet's
+    verb list, which spaCy's English lemmatizer ships)."""
+    verbs: frozenset = frozenset()
+    min_chars: int = 6
+    min_stem_chars: int = 3
+
+    def __call__(self, lemma: str) -> bool:
+        if not lemma.endswith(EVENT_NOUN_SUFFIXES) or len(lemma) < self.min_chars:
+            return False
+        for suffix, repls in NOMINAL_SUFFIXES:
+            if lemma.endswith(suffix) and len(lemma) - len(suffix) >= self.min_stem_chars:
+                stem = lemma[: -len(suffix)]
+                if any(stem + r in self.verbs for r in repls):
+                    return True
+        return False
+
+
 class EventFinder:
     """Writes ``doc._.kg_events``."""
 
-    def __init__(self, verbs: frozenset = frozenset()):
-        self.verbs = verbs
+    def __init__(self, deverbal: Nominalisations = Nominalisations(), max_name_tokens: int = 8):
+        self.deverbal = deverbal
+        self.max_name_tokens = max_name_tokens
 
     def __call__(self, doc: Doc) -> Doc:
         ents = doc._.kg_entities
@@ -79,7 +104,7 @@ class EventFinder:
         times = doc._.kg_times or []
         ent_index, time_index = MentionIndex.of(ents), MentionIndex.of(times)
         kinds = {e.id: e.kind for e in ents}
-        excluded = _excluded_tokens(doc, ents)
+        excluded = _excluded_tokens(doc, ents, self.max_name_tokens)
         # Only verbs and nouns can be events (_event_class): picked from the token arrays,
         # so no Token object is made for the rest (making them cost more than the rules).
         strings = doc.vocab.strings
@@ -87,8 +112,8 @@ class EventFinder:
         pos, dep = arr[:, 0], arr[:, 1]
         candidates = np.flatnonzero((pos == strings["VERB"]) | (pos == strings["NOUN"])).tolist()
         heads = arr[:, 2].tolist()  # offset of each token's head
-        negated = {i + heads[i] for i in np.flatnonzero(dep == strings["neg"]).tolist() if heads[i]}
-        classes = {i: c for i in candidates if i not in excluded and (c := _event_class(doc[i], self.verbs))}
+        negated = {i + heads[i] for i in np.flatnonzero(dep == strings[NEG]).tolist() if heads[i]}
+        classes = {i: c for i in candidates if i not in excluded and (c := _event_class(doc[i], self.deverbal))}
         by_token: dict[int, EventRecord] = {}
         for i, (cls, label) in classes.items():
             tok = doc[i]
@@ -107,20 +132,20 @@ class EventFinder:
         for e in events:
             e.id = ids[id(e)]
         for e in events:  # event arguments were recorded by object; now by id
-            e.roles = _dedupe([Role(r.role, r.target if isinstance(r.target, str) else ids[id(r.target)])
+            e.roles = _dedupe([Role(r.role, r.target if isinstance(r.target, str) else ids[id(r.target)], r.target_kind)
                                for r in e.roles if isinstance(r.target, str) or id(r.target) in ids])
         doc._.kg_events = events
         return doc
 
 
-def _event_class(tok: Token, verbs: frozenset = frozenset()) -> tuple[str, str] | None:
+def _event_class(tok: Token, deverbal: Nominalisations) -> tuple[str, str] | None:
     lemma = tok.lemma_.lower()
     if tok.pos_ == "VERB":
         if lemma in NON_EVENT_VERBS or not lemma.isalpha() or tok.dep_ in PREPOSITIONAL_DEPS:
             return None
         # A participle used as an adjective ("existing rules", "the ageing fleet") is a
         # property of its noun; only a listed event verb ("the proposed deal") stays.
-        if tok.dep_ == "amod" and tok.tag_ in ("VBG", "VBN") and lemma not in VERB_CLASS:
+        if tok.dep_ == AMOD and tok.tag_ in ("VBG", "VBN") and lemma not in VERB_CLASS:
             return None
         return VERB_CLASS.get(lemma, "Occurrence"), lemma
     if _headline_verb(tok):
@@ -128,13 +153,13 @@ def _event_class(tok: Token, verbs: frozenset = frozenset()) -> tuple[str, str] 
     if tok.pos_ == "NOUN":
         if lemma in NON_EVENT_NOUNS:
             return None
-        compound = " ".join(c.lemma_.lower() for c in tok.lefts if c.dep_ == "compound") + " " + lemma
+        compound = " ".join(c.lemma_.lower() for c in tok.lefts if c.dep_ == COMPOUND) + " " + lemma
         compound = compound.strip()
         if compound in NOUN_CLASS:
             return NOUN_CLASS[compound], compound
         if lemma in NOUN_CLASS or tok.lower_ in NOUN_CLASS:
             return NOUN_CLASS.get(lemma) or NOUN_CLASS[tok.lower_], lemma
-        if lemma.endswith(EVENT_NOUN_SUFFIXES) and len(lemma) > 5 and _deverbal(tok, verbs):
+        if deverbal(lemma):
             return "Occurrence", lemma
         if lemma in VERB_CLASS and lemma not in CONVERSION_NOUN_EXCLUDED and tok.tag_ in ("NN", "NNS"):
             return VERB_CLASS[lemma], lemma
@@ -144,42 +169,29 @@ def _event_class(tok: Token, verbs: frozenset = frozenset()) -> tuple[str, str] 
 def _headline_verb(tok: Token) -> bool:
     """Headline present tense the tagger took for a plural noun: "Trump rejects offer",
     "GM cuts jobs" (a root NNS whose lemma is a listed verb and whose compound is a name)."""
-    return (tok.tag_ == "NNS" and tok.dep_ == "ROOT" and tok.lemma_.lower() in VERB_CLASS
+    return (tok.tag_ == "NNS" and tok.dep_ == ROOT and tok.lemma_.lower() in VERB_CLASS
             and tok.lemma_.lower() not in NOUN_CLASS
-            and any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in tok.children))
-
-
-def _deverbal(tok: Token, verbs: frozenset) -> bool:
-    """A nominalisation of a verb ("decision", "closure", "reduction", "filing"): the noun
-    minus a nominal suffix is a verb of the pipeline's lemmatizer index (WordNet's verb
-    list, which spaCy's English lemmatizer ships)."""
-    lemma = tok.lemma_.lower()
-    for suffix, repls in NOMINAL_SUFFIXES:
-        if lemma.endswith(suffix) and len(lemma) - len(suffix) >= 3:
-            stem = lemma[: -len(suffix)]
-            if any(stem + r in verbs for r in repls):
-                return True
-    return False
+            and any(c.dep_ == COMPOUND and c.pos_ == "PROPN" for c in tok.children))
 
 
 def _extent(tok: Token) -> tuple[int, int]:
     """The event word; for a listed compound noun ("press conference") the compound."""
     start = tok.idx
     if tok.pos_ == "NOUN":
-        comp = [c for c in tok.lefts if c.dep_ == "compound" and c.pos_ == "NOUN"]
+        comp = [c for c in tok.lefts if c.dep_ == COMPOUND and c.pos_ == "NOUN"]
         if comp and " ".join(c.lemma_.lower() for c in comp) + " " + tok.lemma_.lower() in NOUN_CLASS:
             start = comp[0].idx
     return start, tok.idx + len(tok.text)
 
 
-def _excluded_tokens(doc: Doc, ents) -> set[int]:
+def _excluded_tokens(doc: Doc, ents, max_tokens: int) -> set[int]:
     """Tokens inside names ("the Joint Strike Fighter program" stays an entity)."""
     out = set()
     for e in ents:
-        if e.kind in (PERSON, "ORG", PLACE, "PRODUCT", "WORK_OF_ART", "LAW", "NORP"):
+        if e.kind in (PERSON, ORG, PLACE, PRODUCT, WORK_OF_ART, LAW, NORP):
             for m in e.mentions:
                 span = doc.char_span(m.start, m.end, alignment_mode="expand")
-                if span is not None and len(span) <= 8:
+                if span is not None and len(span) <= max_tokens:
                     out.update(t.i for t in span)
     return out
 
@@ -204,13 +216,13 @@ class _Context:
                 return group
             # "U.S. investigators", "GM's workers": the entity modifying the head noun.
             for c in tok.children:
-                if c.dep_ in ("compound", "poss", "nmod") and (cid := self.ent_index.token(c)):
+                if c.dep_ in (COMPOUND, POSS, NMOD) and (cid := self.ent_index.token(c)):
                     out.append(cid)
                     break
             if not out and tok.pos_ == "NOUN" and self.time(tok) is None:
                 out.append(self.unnamed(tok))
         for c in tok.children:  # conjoined arguments
-            if c.dep_ == "conj":
+            if c.dep_ == CONJ:
                 out += self.targets(c)
         return out
 
@@ -236,11 +248,11 @@ class _Context:
         plant"): an entity of this article only, for the noun phrase up to its head."""
         if tok.i in self.unnamed_ids:
             return self.unnamed_ids[tok.i]
-        left = min([t.i for c in tok.lefts if c.dep_ not in ("punct", "cc") for t in c.subtree] + [tok.i])
+        left = min([t.i for c in tok.lefts if c.dep_ not in (PUNCT, CC) for t in c.subtree] + [tok.i])
         while left < tok.i and (self.time(self.doc[left]) or self.doc[left].is_punct):
             left += 1  # a time inside the phrase keeps its own mention
         span = self.doc[left:tok.i + 1]
-        words = [t for t in span if t.dep_ != "det" or t.i != left]
+        words = [t for t in span if t.dep_ != DET or t.i != left]
         label = " ".join(t.text for t in words) if words else tok.text
         rec = EntityRecord(id=f"e{len(self.ents)}", kind=UNNAMED, label=label, key="",
                            mentions=[Mention(span.start_char, span.end_char, span.text)])
@@ -256,9 +268,9 @@ class _Context:
     def arguments(self, tok: Token, ev: EventRecord) -> None:
         if _headline_verb(tok):
             for c in tok.children:
-                if c.dep_ == "compound":
+                if c.dep_ == COMPOUND:
                     self._add(ev, "agent", c)
-                elif c.dep_ in ("appos", "dobj"):
+                elif c.dep_ in (APPOS, DOBJ):
                     self._add(ev, "patient", c)
         elif tok.pos_ == "VERB":
             self._verbal(tok, ev)
@@ -267,18 +279,18 @@ class _Context:
         # Times and places among the event word's children and their prepositions.
         for c in tok.children:
             self._adjunct(c, ev)
-            if c.dep_ == "prep":
+            if c.dep_ == PREP:
                 for g in c.children:
-                    if g.dep_ == "pobj":
+                    if g.dep_ == POBJ:
                         self._adjunct(g, ev, prep=c.lower_)
 
     def _adjunct(self, tok: Token, ev: EventRecord, prep: str | None = None) -> None:
         tid = self.time(tok)
-        if tid and self.time_kinds.get(tid) in ("DATE", "TIME") and tid not in ev.times and tok.dep_ in ("npadvmod", "pobj", "tmod", "advmod", "nummod", "compound", "appos", "nmod"):
+        if tid and self.time_kinds.get(tid) in ("DATE", "TIME") and tid not in ev.times and tok.dep_ in TIME_DEPS:
             ev.times.append(tid)
             return
         eid = self.ent_index.token(tok)
-        if eid and self.kinds.get(eid) == PLACE and (prep in PLACE_PREPS or tok.dep_ == "compound") \
+        if eid and self.kinds.get(eid) == PLACE and (prep in PLACE_PREPS or tok.dep_ == COMPOUND) \
                 and eid not in ev.places:
             ev.places.append(eid)
 
@@ -292,18 +304,18 @@ class _Context:
         for c in tok.children:
             if c.dep_ in OBJECT_DEPS:
                 self._add(ev, "patient", c)
-            elif c.dep_ == "dative":
+            elif c.dep_ == DATIVE:
                 self._add(ev, "recipient", c)
-            elif c.dep_ == "agent":  # passive "by" phrase
+            elif c.dep_ == AGENT:  # passive "by" phrase
                 for g in c.children:
-                    if g.dep_ == "pobj":
+                    if g.dep_ == POBJ:
                         self._add(ev, "agent", g)
-            elif c.dep_ == "prep" and c.lower_ == "to" and ev.lemma in GIVING_VERBS:
+            elif c.dep_ == PREP and c.lower_ == "to" and ev.lemma in GIVING_VERBS:
                 for g in c.children:
-                    if g.dep_ == "pobj":
+                    if g.dep_ == POBJ:
                         self._add(ev, "recipient", g)
-            elif c.dep_ in ("ccomp", "xcomp") and c.i in self.by_token:
-                ev.roles.append(Role("theme", self.by_token[c.i]))
+            elif c.dep_ in (CCOMP, XCOMP) and c.i in self.by_token:
+                ev.roles.append(Role("theme", self.by_token[c.i], "event"))
         if not subj and not psubj:
             self._inherited_subject(tok, ev)
 
@@ -311,18 +323,18 @@ class _Context:
         """Controlled (xcomp), conjoined and relative-clause verbs take their arguments
         from the verb or noun they hang from."""
         head = tok.head
-        if tok.dep_ == "xcomp":
-            objs = [c for c in head.children if c.dep_ in ("dobj",)]
-            if objs and head.lemma_.lower() in ("allow", "permit", "ask", "urge", "force", "help", "tell", "want", "order"):
+        if tok.dep_ == XCOMP:
+            objs = [c for c in head.children if c.dep_ == DOBJ]
+            if objs and head.lemma_.lower() in OBJECT_CONTROL_VERBS:
                 for o in objs:  # object control: "allow the Kremlin to interrogate"
                     self._add(ev, "agent", o)
                 return
             for c in head.children:
                 if c.dep_ in SUBJECT_DEPS:
                     self._add(ev, "agent", c)
-            if head.dep_ in ("xcomp", "conj") and not any(c.dep_ in SUBJECT_DEPS for c in head.children):
+            if head.dep_ in (XCOMP, CONJ) and not any(c.dep_ in SUBJECT_DEPS for c in head.children):
                 self._inherited_subject(head, ev)
-        elif tok.dep_ == "conj" and head.pos_ == "VERB":
+        elif tok.dep_ == CONJ and head.pos_ == "VERB":
             for c in head.children:
                 if c.dep_ in SUBJECT_DEPS:
                     self._add(ev, "agent", c)
@@ -330,42 +342,38 @@ class _Context:
                     self._add(ev, "patient", c)
             if not any(c.dep_ in SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS for c in head.children):
                 self._inherited_subject(head, ev)
-        elif tok.dep_ in ("acl", "relcl") and head.pos_ in ("NOUN", "PROPN", "PRON"):
+        elif tok.dep_ in (ACL, RELCL) and head.pos_ in ("NOUN", "PROPN", "PRON"):
             # "Russians charged with hacking" (passive participle): the noun is the patient;
             # "officials who said" (relative clause with a relative subject): the agent.
             role = "patient" if tok.tag_ == "VBN" else "agent"
             self._add(ev, role, head)
-        elif tok.dep_ == "advcl" or tok.dep_ == "pcomp":
-            anchor = head if tok.dep_ == "advcl" else head.head
+        elif tok.dep_ == ADVCL or tok.dep_ == PCOMP:
+            anchor = head if tok.dep_ == ADVCL else head.head
             for c in anchor.children:
                 if c.dep_ in SUBJECT_DEPS:
                     self._add(ev, "agent", c)
 
     def _nominal(self, tok: Token, ev: EventRecord) -> None:
         for c in tok.children:
-            if c.dep_ == "poss":
+            if c.dep_ == POSS:
                 self._add(ev, "agent", c)
-            elif c.dep_ in ("compound", "nmod", "amod"):
+            elif c.dep_ in (COMPOUND, NMOD, AMOD):
                 for t in self.targets(c):
-                    if isinstance(t, str) and self.kinds.get(t) == PLACE and c.dep_ != "amod":
+                    if isinstance(t, str) and self.kinds.get(t) == PLACE and c.dep_ != AMOD:
                         if t not in ev.places:
                             ev.places.append(t)
-                    elif isinstance(t, str) and self.kinds.get(t) in (PERSON, "ORG") and c.dep_ != "amod":
-                        ev.roles.append(Role("agent", t))
-            elif c.dep_ == "prep":
+                    elif isinstance(t, str) and self.kinds.get(t) in (PERSON, ORG) and c.dep_ != AMOD:
+                        ev.roles.append(Role("agent", t, "entity"))
+            elif c.dep_ == PREP:
                 prep = c.lower_
                 for g in c.children:
-                    if g.dep_ != "pobj":
+                    if g.dep_ != POBJ:
                         continue
-                    if prep == "of":
-                        self._add(ev, "patient", g)
-                    elif prep == "by":
+                    if prep in NOUN_PREP_ROLES:
+                        self._add(ev, NOUN_PREP_ROLES[prep], g)
+                    elif prep == "from" and ev.type in SOURCE_AGENT_CLASSES:
                         self._add(ev, "agent", g)
-                    elif prep in ("between", "with", "among"):
-                        self._add(ev, "actor", g)
-                    elif prep == "from" and ev.type in ("Offer", "Statement", "Appeal", "Threat", "Demand"):
-                        self._add(ev, "agent", g)
-                    elif prep in ("to", "for") and ev.type in ("Offer", "Aid", "Transaction"):
+                    elif prep in RECIPIENT_PREPS and ev.type in RECIPIENT_CLASSES:
                         self._add(ev, "recipient", g)
         # An event noun that is the object of a verb of doing takes that verb's subject
         # only through the verb's own roles; nothing to inherit here.
@@ -375,9 +383,9 @@ class _Context:
             if t is ev:
                 continue
             if isinstance(t, EventRecord):
-                ev.roles.append(Role("theme", t))
+                ev.roles.append(Role("theme", t, "event"))
             else:
-                ev.roles.append(Role(role, t))
+                ev.roles.append(Role(role, t, "entity"))
 
 
 def _merge_nominal(doc: Doc, by_token: dict[int, EventRecord], values: dict[str, str]) -> list[EventRecord]:

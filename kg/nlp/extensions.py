@@ -3,9 +3,10 @@
 Set before the pipeline runs (by ``kg.nlp.pipeline.make_doc``):
   kg_published  ISO date / date-time of the article, or None
   kg_article    the article id
-Written by components, in pipeline order:
-  kg_entities   list[EntityRecord]   (kg_entities)
-  kg_positions  list[PositionRecord] (kg_entities)
+Written by components, in pipeline order (each factory declares them in ``assigns``):
+  kg_entities   list[EntityRecord]   (kg_entities; kg_coref and kg_positions add mentions and
+                                      nationalities, kg_events adds unnamed participants)
+  kg_positions  list[PositionRecord] (kg_positions)
   kg_times      list[TimeRecord]     (kg_times)
   kg_events     list[EventRecord]    (kg_events)
   kg_quotes     list[QuoteRecord]    (kg_quotes)

@@ -7,21 +7,9 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from kg.nlp.lexicons.places import CONTINENT_DEMONYMS, COUNTRY_ALIASES
+
 GEONAMES = "https://sws.geonames.org/{}/"
-# Conventional English short forms that neither package lists (CIA World Factbook
-# "conventional short form" and common newswire usage).
-COUNTRY_ALIASES = {
-    "america": "US", "usa": "US", "us": "US", "united states of america": "US",
-    "uk": "GB", "britain": "GB", "great britain": "GB", "england": "GB",
-    "russia": "RU", "south korea": "KR", "north korea": "KP", "iran": "IR", "syria": "SY",
-    "vietnam": "VN", "laos": "LA", "bolivia": "BO", "venezuela": "VE", "tanzania": "TZ",
-    "taiwan": "TW", "czech republic": "CZ", "holland": "NL", "the netherlands": "NL",
-}
-
-
-# Adjectives of continents (the demonym package covers countries only).
-CONTINENT_DEMONYMS = {"african": "AF", "asian": "AS", "european": "EU", "north american": "NA",
-                      "oceanian": "OC", "south american": "SA", "antarctic": "AN"}
 
 
 @dataclass(frozen=True)
@@ -112,6 +100,11 @@ def preload() -> None:
 def big_city(name: str, population: int) -> bool:
     """Is some city of this name at least this populous?"""
     return any(p.population >= population for p in _cities().get(norm(name), []))
+
+
+def is_place(name: str) -> bool:
+    """Is the whole name a country, a continent or a city of the gazetteer?"""
+    return country(name) is not None or continent(name) is not None or norm(name) in _cities()
 
 
 def city(name: str, context_countries: set[str] = frozenset()) -> Place | None:

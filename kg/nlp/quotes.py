@@ -15,27 +15,32 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from kg.records import PERSON, Mention, QuoteRecord
+from kg.records import NORP, ORG, PERSON, PLACE, Mention, QuoteRecord
+from kg.nlp.lexicons.dependencies import CCOMP, COMPOUND, POBJ, POSS, PREP, SUBJECTS
+from kg.nlp.lexicons.quotes import (ACCORDING, CLOSING_ONLY, CUE_VERBS, OPENING_ONLY, QUOTE_MARKS,
+                                    SPEAKER_PRONOUNS)
 from kg.nlp.spans import MentionIndex, text_of
 
-CUE_VERBS = {
-    "say", "tell", "add", "state", "announce", "claim", "explain", "note", "write", "ask",
-    "insist", "warn", "argue", "reply", "respond", "answer", "declare", "comment", "suggest",
-    "predict", "admit", "acknowledge", "confirm", "deny", "tweet", "recall", "remark", "quip",
-    "conclude", "continue", "describe", "call", "report", "stress", "emphasize", "emphasise",
-}
-OPEN_QUOTES, CLOSE_QUOTES = "\u201c\u2018", "\u201d\u2019"
-# A quotation must have at least this many words, or a verb, to be speech.
-MIN_WORDS = 4
 
-
-@Language.factory("kg_quotes")
-def make_quotes(nlp: Language, name: str):
-    return QuoteFinder()
+@Language.factory(
+    "kg_quotes",
+    default_config={"min_words": 4, "reported_speech": True},
+    requires=["doc._.kg_entities", "doc._.kg_events", "doc.sents", "token.dep", "token.head", "token.lemma"],
+    assigns=["doc._.kg_quotes"],
+)
+def make_quotes(nlp: Language, name: str, min_words: int, reported_speech: bool):
+    """min_words: a quotation needs at least this many words, or a verb, to be speech (and
+    a reported clause this many tokens); reported_speech: also read cue verbs with a clause
+    complement outside quotation marks ("Trump said the talks went well")."""
+    return QuoteFinder(min_words, reported_speech)
 
 
 class QuoteFinder:
     """Writes ``doc._.kg_quotes``."""
+
+    def __init__(self, min_words: int = 4, reported_speech: bool = True):
+        self.min_words = min_words
+        self.reported_speech = reported_speech
 
     def __call__(self, doc: Doc) -> Doc:
         ents = doc._.kg_entities or []
@@ -54,7 +59,7 @@ class QuoteFinder:
             if span is None:
                 continue
             inner = text_of(doc)[start + 1:end - 1].strip()
-            if len(inner.split()) < MIN_WORDS and not any(t.pos_ in ("VERB", "AUX") for t in span):
+            if len(inner.split()) < self.min_words and not any(t.pos_ in ("VERB", "AUX") for t in span):
                 continue
             cue = self._cue(doc, span, inside)
             speaker = self._speaker(cue, ent_index, kinds, persons, start) if cue is not None else None
@@ -70,14 +75,14 @@ class QuoteFinder:
             span = doc.char_span(q.start, q.end, alignment_mode="expand")
             if span is not None:
                 speech.update(range(span.start, span.end))
-        for tok in doc:
+        for tok in doc if self.reported_speech else ():
             if tok.i in inside or tok.lemma_.lower() not in CUE_VERBS or tok.pos_ != "VERB":
                 continue
-            comp = [c for c in tok.children if c.dep_ == "ccomp" and c.i not in speech]
+            comp = [c for c in tok.children if c.dep_ == CCOMP and c.i not in speech]
             if not comp:
                 continue
             sub = list(comp[0].subtree)
-            if any(t.i in speech for t in sub) or len(sub) < MIN_WORDS:
+            if any(t.i in speech for t in sub) or len(sub) < self.min_words:
                 continue
             speaker = self._speaker(tok, ent_index, kinds, persons, tok.idx)
             if speaker is None:
@@ -109,7 +114,7 @@ class QuoteFinder:
                         continue
                     if tok.lemma_.lower() in CUE_VERBS and tok.pos_ == "VERB":
                         cues.append(tok)
-                    elif tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
+                    elif tok.lower_ == ACCORDING[0] and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == ACCORDING[1]:
                         cues.append(tok)
             if cues:
                 governing = [c for c in cues if any(t.i in inner for t in c.subtree)]
@@ -120,25 +125,25 @@ class QuoteFinder:
 
     @staticmethod
     def _speaker(cue: Token, ent_index: MentionIndex, kinds, persons, before: int) -> str | None:
-        if cue.lower_ == "according":
+        if cue.lower_ == ACCORDING[0]:
             for t in cue.doc[cue.i + 1].children:
-                if t.dep_ == "pobj":
+                if t.dep_ == POBJ:
                     return ent_index.token(t)
             return None
         for c in cue.children:
-            if c.dep_ in ("nsubj", "nsubjpass"):
+            if c.dep_ in SUBJECTS:
                 eid = ent_index.token(c)
                 if eid is None:
                     for g in c.children:  # "a spokesman for GM": the organisation speaks
-                        if g.dep_ in ("compound", "poss") or g.dep_ == "prep":
+                        if g.dep_ in (COMPOUND, POSS) or g.dep_ == PREP:
                             eid = ent_index.token(g) or next(
-                                (ent_index.token(x) for x in g.children if x.dep_ == "pobj"), None)
+                                (ent_index.token(x) for x in g.children if x.dep_ == POBJ), None)
                             if eid:
                                 break
-                if eid is None and c.pos_ == "PRON" and c.lower_ in ("he", "she"):
+                if eid is None and c.pos_ == "PRON" and c.lower_ in SPEAKER_PRONOUNS:
                     prior = [pid for start, pid in persons if start < before]
                     eid = prior[-1] if prior else None
-                if eid is not None and kinds.get(eid) in (PERSON, "ORG", "PLACE", "NORP"):
+                if eid is not None and kinds.get(eid) in (PERSON, ORG, PLACE, NORP):
                     return eid
         return None
 
@@ -149,10 +154,10 @@ def quoted_regions(text: str) -> list[tuple[int, int]]:
     (Trump’s) is not a quote. A paragraph break closes an unclosed quote."""
     regions, open_at = [], None
     for i, ch in enumerate(text):
-        if ch in '"\u201c\u201d':
-            if open_at is None and ch != "\u201d":
+        if ch in QUOTE_MARKS:
+            if open_at is None and ch != CLOSING_ONLY:
                 open_at = i
-            elif open_at is not None and ch != "\u201c":
+            elif open_at is not None and ch != OPENING_ONLY:
                 regions.append((open_at, i + 1))
                 open_at = None
         elif ch == "\n" and open_at is not None and re.match(r"\n[ \t]*\n", text[i:i + 3]):

@@ -38,10 +38,6 @@ class MentionIndex:
         return self.at(span.start_char, span.end_char)
 
 
-def doc_tokens_in(doc: Doc, start: int, end: int) -> Span | None:
-    return doc.char_span(start, end, alignment_mode="expand")
-
-
 def text_of(doc: Doc) -> str:
     """The Doc's text, made once: ``Doc.text`` joins every token's text on each call,
     which in per-mention loops cost more than the parser itself."""

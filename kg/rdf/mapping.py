@@ -15,7 +15,8 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from kg import __version__
 from kg.rdf.iris import Minter
-from kg.records import ORG, PERSON, PLACE, UNNAMED, ArticleRecord, EntityRecord, EventRecord, TimeRecord
+from kg.records import (ORG, PERSON, PLACE, UNNAMED, VALUE_KINDS, ArticleMeta, ArticleRecord, EntityRecord,
+                        EventRecord, PositionRecord, QuoteRecord, Role, TimeRecord)
 from kg.rdf import vocab
 from kg.rdf.taxonomy import KGE as _KGE
 
@@ -60,8 +61,6 @@ KIND_TYPES = {
     UNNAMED: (KG.UnnamedEntity, SCHEMA.Thing),
 }
 COUNTRY_TYPES = (KG.Country, SCHEMA.Country)
-# Kinds that are values, one resource per mention, not merged across articles.
-VALUE_KINDS = ("MONEY", "PERCENT", "QUANTITY", "NUMBER", UNNAMED)
 TIME_TYPES = {
     "DATE": (KG.Date, KG.TimeExpression, TIME.Instant, TIME.TemporalEntity),
     "TIME": (KG.TimeOfDay, KG.TimeExpression, TIME.Instant, TIME.TemporalEntity),
@@ -69,18 +68,12 @@ TIME_TYPES = {
     "SET": (KG.TimeSet, KG.TimeExpression, TIME.TemporalEntity),
 }
 EVENT_TYPES = (KG.Event, SEM.Event, SCHEMA.Event)
-# Role names in EventRecord -> our sub-properties of sem:hasActor.
+# Role names in EventRecord -> our sub-properties of sem:hasActor, for entity targets.
 ROLE_PROPERTIES = {"agent": KG.agent, "patient": KG.patient, "theme": KG.theme,
                    "recipient": KG.recipient, "actor": SEM.hasActor}
-
-# Predicates whose objects we write with a derived XSD datatype. Oxigraph stores derived
-# types as their primitive (xsd:integer, xsd:dateTime); readers of the store put them back.
-DERIVED_DATATYPES = {
-    NIF.beginIndex.value: XSD.nonNegativeInteger.value,
-    NIF.endIndex.value: XSD.nonNegativeInteger.value,
-    KG.mentionCount.value: XSD.nonNegativeInteger.value,
-    TIME.inXSDDateTimeStamp.value: XSD.dateTimeStamp.value,
-}
+# An event as a role's target is what the event is about (kg:themeEvent); a time is when
+# it happens: the contract (section 6) has sem:hasTime for that, whatever the role name.
+ROLE_TARGET_PROPERTIES = {"event": KG.themeEvent, "time": SEM.hasTime}
 
 # xsd:duration: only the seconds may have a fraction ("P2.5Y" is TIMEX3, not XSD).
 _XSD_DURATION = re.compile(r"^P(?!$)(\d+Y)?(\d+M)?(\d+D)?(T(?!$)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$")
@@ -159,12 +152,22 @@ def source_hash() -> str:
     return h.hexdigest()
 
 
-class _Graph:
-    """One named graph's quads, without duplicates, in the order they were made."""
+class _ArticleGraph:
+    """One article's named graph while it is made: its quads, without duplicates, in the
+    order they were made; the article's resources; the IRIs of its records by local id;
+    the text spans already claimed by a mention."""
 
-    def __init__(self, graph: str):
-        self.g = NamedNode(graph)
+    def __init__(self, rec: ArticleRecord, minter: Minter):
+        self.minter, self.aid, self.body = minter, rec.meta.id, rec.body
+        self.g = NamedNode(minter.graph(self.aid))
         self.quads: dict[Quad, None] = {}
+        self.art = _n(minter.article(self.aid))
+        self.ctx = _n(minter.text(self.aid, 0, len(rec.body)))
+        self.text_base = minter.text_prefix(self.aid)
+        self.entities: dict[str, NamedNode] = {}
+        self.times: dict[str, NamedNode] = {}
+        self.events: dict[str, NamedNode] = {}
+        self.mentioned: dict[tuple[int, int], str] = {}
 
     def add(self, s: NamedNode, p: NamedNode, o: NamedNode | Literal) -> None:
         self.quads[Quad(s, p, o, self.g)] = None
@@ -174,19 +177,17 @@ class _Graph:
         for c in classes:
             quads[Quad(s, a, c, g)] = None
 
-
-def entity_iri(minter: Minter, article_id: str, ent: EntityRecord) -> str:
-    if ent.kind in VALUE_KINDS or not ent.key:
-        return minter.local("value", article_id, ent.id)
-    return minter.entity(ent.kind, ent.key, ent.label)
-
-
-def time_iri(minter: Minter, article_id: str, t: TimeRecord) -> str:
-    """Shared by every article that resolves to the value. A set ("every week", P1W) and
-    a duration ("a week", P1W) share TIMEX3 values but are different things."""
-    if not t.value:
-        return minter.local("time", article_id, t.id)
-    return minter.time(f"set-{t.value}" if t.kind == "SET" else t.value)
+    def mention(self, b: int, e: int, target: NamedNode) -> None:
+        if (b, e) in self.mentioned:  # one referent per span: the first record claiming it wins
+            return
+        self.mentioned[(b, e)] = target.value
+        m = NamedNode(f"{self.text_base}{b},{e}")  # = minter.text(aid, b, e)
+        self.add(m, RDF.type, NIF.Phrase)
+        self.add(m, NIF.referenceContext, self.ctx)
+        self.add(m, NIF.beginIndex, _int(b))
+        self.add(m, NIF.endIndex, _int(e))
+        self.add(m, NIF.anchorOf, _lit(self.body[b:e]))
+        self.add(m, ITSRDF.taIdentRef, target)
 
 
 # Roles whose named fillers make an event's signature (kg:happening): who did it to whom.
@@ -202,8 +203,8 @@ def happening_signature(ev: EventRecord, ents: dict[str, EntityRecord], times: d
         return None
     days = sorted({times[t].value[:10] for t in ev.times if t in times and _DAY.match(times[t].value or "")})
     keys = sorted({ents[r.target].key for r in ev.roles
-                   if r.role in SIGNATURE_ROLES and r.target in ents and ents[r.target].key
-                   and ents[r.target].kind not in VALUE_KINDS})
+                   if r.role in SIGNATURE_ROLES and r.target_kind == "entity" and r.target in ents
+                   and ents[r.target].key and ents[r.target].kind not in VALUE_KINDS})
     if not days or not keys:
         return None
     return "|".join([ev.type, days[0], *keys])
@@ -211,17 +212,25 @@ def happening_signature(ev: EventRecord, ents: dict[str, EntityRecord], times: d
 
 def article_quads(rec: ArticleRecord, minter: Minter, build: BuildInfo) -> list[Quad]:
     """All quads of one article's named graph, in the order made (deterministic; the
-    exports sort them: ``kg.exportcache.canonical``)."""
-    meta = rec.meta
-    aid = meta.id
-    out = _Graph(minter.graph(aid))
-    art = _n(minter.article(aid))
-    ctx = _n(minter.text(aid, 0, len(rec.body)))
-    text_base = minter.text_prefix(aid)
+    exports sort them: ``kg.store.exportcache.canonical``). Mentions are claimed in this
+    order: entities, then times, then events."""
+    out = _ArticleGraph(rec, minter)
+    map_article(out, rec.meta)
+    map_provenance(out, build)
+    map_text(out)
+    map_entities(out, rec.entities)
+    map_times(out, rec.times)
+    map_events(out, rec.events, rec.entities, rec.times)
+    map_positions(out, rec.positions)
+    map_quotes(out, rec.quotes)
+    return list(out.quads)
 
-    # Article and its provenance.
+
+def map_article(out: _ArticleGraph, meta: ArticleMeta) -> None:
+    """The article, its metadata and its publisher."""
+    art = out.art
     out.add(art, RDF.type, SCHEMA.NewsArticle)
-    out.add(art, SCHEMA.identifier, _lit(aid))
+    out.add(art, SCHEMA.identifier, _lit(meta.id))
     if meta.headline:
         out.add(art, SCHEMA.headline, _lit(meta.headline))
     if meta.published:
@@ -230,7 +239,7 @@ def article_quads(rec: ArticleRecord, minter: Minter, build: BuildInfo) -> list[
     if meta.url:
         out.add(art, SCHEMA.url, _lit(meta.url, XSD.anyURI))
     if meta.source:
-        pub = _n(minter.publisher(meta.source))
+        pub = _n(out.minter.publisher(meta.source))
         out.add(art, SCHEMA.publisher, pub)
         out.types(pub, (SCHEMA.Organization,))
         out.add(pub, SCHEMA.name, _lit(meta.source))
@@ -243,8 +252,12 @@ def article_quads(rec: ArticleRecord, minter: Minter, build: BuildInfo) -> list[
         out.add(art, SCHEMA.creditText, _lit(credit.text))
     if meta.content_hash:
         out.add(art, KG.contentHash, _lit(meta.content_hash))
-    act = _n(minter.build(build.fingerprint))
-    out.add(art, PROV.wasGeneratedBy, act)
+
+
+def map_provenance(out: _ArticleGraph, build: BuildInfo) -> None:
+    """The build that made the graph (prov:wasGeneratedBy)."""
+    act = _n(out.minter.build(build.fingerprint))
+    out.add(out.art, PROV.wasGeneratedBy, act)
     out.types(act, (KG.Build, PROV.Activity))
     out.add(act, RDFS.label, _lit(build.fingerprint))
     out.add(act, KG.pipeline, _lit(build.pipeline))
@@ -252,61 +265,53 @@ def article_quads(rec: ArticleRecord, minter: Minter, build: BuildInfo) -> list[
     out.add(act, SCHEMA.softwareVersion, _lit(build.tool_version))
     out.add(act, KG.codeHash, _lit(build.code_hash))
 
-    # Text.
+
+def map_text(out: _ArticleGraph) -> None:
+    """The article's text as the NIF context of its mentions."""
+    ctx = out.ctx
     out.types(ctx, (NIF.Context, NIF.String))
-    out.add(ctx, NIF.isString, _lit(rec.body))
-    out.add(ctx, NIF.sourceUrl, art)
+    out.add(ctx, NIF.isString, _lit(out.body))
+    out.add(ctx, NIF.sourceUrl, out.art)
     out.add(ctx, NIF.beginIndex, _int(0))
-    out.add(ctx, NIF.endIndex, _int(len(rec.body)))
+    out.add(ctx, NIF.endIndex, _int(len(out.body)))
 
-    mentioned: dict[tuple[int, int], str] = {}
 
-    def mention(b: int, e: int, target: NamedNode) -> None:
-        if (b, e) in mentioned:  # one referent per span: the first record claiming it wins
-            return
-        mentioned[(b, e)] = target.value
-        m = NamedNode(f"{text_base}{b},{e}")  # = minter.text(aid, b, e)
-        out.add(m, RDF.type, NIF.Phrase)
-        out.add(m, NIF.referenceContext, ctx)
-        out.add(m, NIF.beginIndex, _int(b))
-        out.add(m, NIF.endIndex, _int(e))
-        out.add(m, NIF.anchorOf, _lit(rec.body[b:e]))
-        out.add(m, ITSRDF.taIdentRef, target)
-
-    # Entities.
-    ids: dict[str, NamedNode] = {}
-    for ent in rec.entities:
-        x = _n(entity_iri(minter, aid, ent))
+def map_entities(out: _ArticleGraph, entities: list[EntityRecord]) -> None:
+    """Entities and their mentions; then the nationality links between them."""
+    ids = out.entities
+    for ent in entities:
+        x = _n(out.minter.entity_of(out.aid, ent))
         ids[ent.id] = x
         out.types(x, KIND_TYPES.get(ent.kind, (SCHEMA.Thing,)))
         if ent.country_code:
             out.types(x, COUNTRY_TYPES)
-            out.add(x, SCHEMA.identifier, _lit(ent.country_code))
+            out.add(x, KG.countryCode, _lit(ent.country_code))  # not schema:identifier: article ids
         out.add(x, RDFS.label, _lit(ent.label))
         if ent.kind not in VALUE_KINDS:
             out.add(x, SCHEMA.name, _lit(ent.label))
-            out.add(art, SCHEMA.mentions, x)
+            out.add(out.art, SCHEMA.mentions, x)
         for alt in ent.alt_labels:
             out.add(x, SKOS.altLabel, _lit(alt))
         for same in ent.same_as:
             out.add(x, OWL.sameAs, _n(same))
         if ent.lat is not None and ent.long is not None:
-            geo = NamedNode(x.value + "#geo")
+            geo = NamedNode(out.minter.geo(x.value))
             out.add(x, SCHEMA.geo, geo)
             out.add(geo, RDF.type, SCHEMA.GeoCoordinates)
             out.add(geo, SCHEMA.latitude, _lit(repr(float(ent.lat)), XSD.decimal))
             out.add(geo, SCHEMA.longitude, _lit(repr(float(ent.long)), XSD.decimal))
         for m in ent.mentions:
-            mention(m.start, m.end, x)
-
-    for ent in rec.entities:
+            out.mention(m.start, m.end, x)
+    for ent in entities:
         if ent.nationality in ids:
             out.add(ids[ent.id], SCHEMA.nationality, ids[ent.nationality])
 
-    # Times.
-    for t in rec.times:
-        x = _n(time_iri(minter, aid, t))
-        ids[t.id] = x
+
+def map_times(out: _ArticleGraph, times: list[TimeRecord]) -> None:
+    """Time expressions: OWL-Time resources with their normalised value."""
+    for t in times:
+        x = _n(out.minter.time_of(out.aid, t))
+        out.times[t.id] = x
         out.types(x, TIME_TYPES.get(t.kind, (KG.TimeExpression, TIME.TemporalEntity)))
         out.add(x, RDFS.label, _lit(t.value or t.text))
         if t.value:
@@ -314,15 +319,20 @@ def article_quads(rec: ArticleRecord, minter: Minter, build: BuildInfo) -> list[
             for p, o in time_value_triples(t.value):
                 out.add(x, p, o)
         for m in t.mentions:
-            mention(m.start, m.end, x)
+            out.mention(m.start, m.end, x)
 
-    # Events.
-    ents_by_id = {e.id: e for e in rec.entities}
-    times_by_id = {t.id: t for t in rec.times}
-    for ev in rec.events:
-        ids[ev.id] = NamedNode(minter.local("event", aid, ev.id))
-    for ev in rec.events:
-        x = ids[ev.id]
+
+def map_events(out: _ArticleGraph, events: list[EventRecord], entities: list[EntityRecord],
+               times: list[TimeRecord]) -> None:
+    """Events with their class, happening, roles, places and times. Every event gets its
+    IRI first: a role may point at an event that comes later."""
+    minter, aid = out.minter, out.aid
+    for ev in events:
+        out.events[ev.id] = NamedNode(minter.local("event", aid, ev.id))
+    ents_by_id = {e.id: e for e in entities}
+    times_by_id = {t.id: t for t in times}
+    for ev in events:
+        x = out.events[ev.id]
         out.types(x, EVENT_TYPES)
         if ev.type and ev.type != "Event":
             out.add(x, RDF.type, KGE[ev.type])
@@ -335,57 +345,71 @@ def article_quads(rec: ArticleRecord, minter: Minter, build: BuildInfo) -> list[
             h = _n(minter.happening(signature))
             out.add(x, KG.happening, h)
             out.add(h, RDF.type, KG.Happening)
-        out.add(art, SCHEMA.mentions, x)
+        out.add(out.art, SCHEMA.mentions, x)
         for role in ev.roles:
-            target = ids.get(role.target)
-            if target is None:
-                continue
-            if role.target.startswith("v"):
-                out.add(x, KG.themeEvent, target)
-            elif role.target.startswith("e"):
-                out.add(x, ROLE_PROPERTIES.get(role.role, SEM.hasActor), target)
-                out.add(x, SEM.hasActor, target)
+            map_role(out, x, role)
         for pid in ev.places:
-            if pid in ids:
-                out.add(x, SEM.hasPlace, ids[pid])
+            if pid in out.entities:
+                out.add(x, SEM.hasPlace, out.entities[pid])
         for tid in ev.times:
-            if tid in ids:
-                out.add(x, SEM.hasTime, ids[tid])
+            if tid in out.times:
+                out.add(x, SEM.hasTime, out.times[tid])
         for m in ev.mentions:
-            mention(m.start, m.end, x)
+            out.mention(m.start, m.end, x)
 
-    # Positions people hold.
-    for pos in rec.positions:
-        person = ids.get(pos.person)
+
+def map_role(out: _ArticleGraph, event: NamedNode, role: Role) -> None:
+    """One role of an event, by what its target is (``Role.target_kind``): an entity is a
+    participant (its role property and sem:hasActor), an event or a time takes
+    ``ROLE_TARGET_PROPERTIES``. A target the record does not hold is left out."""
+    kind = role.target_kind
+    if kind == "entity":
+        target = out.entities.get(role.target)
+        if target is not None:
+            out.add(event, ROLE_PROPERTIES.get(role.role, SEM.hasActor), target)
+            out.add(event, SEM.hasActor, target)
+        return
+    if kind not in ROLE_TARGET_PROPERTIES:
+        raise ValueError(f"role target kind {kind!r} is not one of kg.records.ROLE_TARGET_KINDS")
+    target = (out.events if kind == "event" else out.times).get(role.target)
+    if target is not None:
+        out.add(event, ROLE_TARGET_PROPERTIES[kind], target)
+
+
+def map_positions(out: _ArticleGraph, positions: list[PositionRecord]) -> None:
+    """Positions people hold, read from the article (prov:wasDerivedFrom it)."""
+    for pos in positions:
+        person = out.entities.get(pos.person)
         if person is None:
             continue
-        p = NamedNode(minter.local("position", aid, pos.id))
+        p = NamedNode(out.minter.local("position", out.aid, pos.id))
         out.add(person, KG.holdsPosition, p)
         out.types(p, (KG.PositionHolding, SCHEMA.Role, PROV.Entity))
         out.add(p, KG.positionTitle, _lit(pos.title))
         out.add(p, RDFS.label, _lit(pos.title))
-        if pos.organization in ids:
-            out.add(p, KG.positionIn, ids[pos.organization])
+        if pos.organization in out.entities:
+            out.add(p, KG.positionIn, out.entities[pos.organization])
         if pos.former:
             out.add(p, KG.former, _bool(True))
-        out.add(p, PROV.wasDerivedFrom, art)
+        out.add(p, PROV.wasDerivedFrom, out.art)
 
-    # Quotations.
-    for q in rec.quotes:
-        x = NamedNode(minter.local("quote", aid, q.id))
+
+def map_quotes(out: _ArticleGraph, quotes: list[QuoteRecord]) -> None:
+    """Quotations with their speaker, cue verb and speech event."""
+    for q in quotes:
+        x = NamedNode(out.minter.local("quote", out.aid, q.id))
         out.types(x, (KG.Quotation, SCHEMA.Quotation, PROV.Entity))
         out.add(x, SCHEMA.text, _lit(q.text))
-        out.add(x, SCHEMA.isPartOf, art)
-        out.add(x, NIF.referenceContext, ctx)
+        out.add(x, SCHEMA.isPartOf, out.art)
+        out.add(x, NIF.referenceContext, out.ctx)
         out.add(x, NIF.beginIndex, _int(q.start))
         out.add(x, NIF.endIndex, _int(q.end))
         out.add(x, KG.isDirect, _bool(q.direct))
-        if q.speaker in ids:
-            out.add(x, SCHEMA.creator, ids[q.speaker])
-            out.add(x, PROV.wasAttributedTo, ids[q.speaker])
+        if q.speaker in out.entities:
+            speaker = out.entities[q.speaker]
+            out.add(x, SCHEMA.creator, speaker)
+            out.add(x, PROV.wasAttributedTo, speaker)
         if q.cue is not None:
             out.add(x, KG.cueVerb, _lit(q.cue.text))
-        if q.event in ids:
-            out.add(x, KG.quoteOf, ids[q.event])
-    return list(out.quads)
-
+        if q.event in out.events:
+            out.add(x, KG.quoteOf, out.events[q.event])

@@ -56,6 +56,7 @@ class KG(DefinedNamespace):
     lemma: str
     negated: str
     mentionCount: str
+    countryCode: str  # ISO 3166-1 alpha-2 of a kg:Country; schema:identifier is the article id
     holdsPosition: str
     positionTitle: str
     positionIn: str

@@ -3,8 +3,14 @@
 Credentials (``Credentials``) come from options, the environment (``KG_ENDPOINT_USER``,
 ``KG_ENDPOINT_PASSWORD``) or a prompt; they never appear in output, logs or error
 messages: every message about an endpoint goes through ``scrub`` (no userinfo in URLs,
-no password text). urllib / SPARQLWrapper errors become ``EndpointError`` subclasses
-here, at the boundary, with the server's own message on one line.
+no password text). urllib errors become ``EndpointError`` subclasses here, at the
+boundary, with the server's own message on one line.
+
+Requests go through ``opener``: credentials are bound to the endpoint's origin (scheme,
+host, port) and a redirect to another origin is an error, never followed: urllib would
+otherwise copy an ``Authorization`` header to wherever a server redirects, and report
+the other server's answer as the endpoint's (RFC 9110 15.4 leaves following redirects
+to the client; RFC 6454 defines the origin).
 """
 from __future__ import annotations
 
@@ -12,20 +18,25 @@ import http.client
 import json
 import os
 import re
-import socket
 import urllib.error
 import urllib.parse
+import urllib.request
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from kg.errors import EndpointAuthError, EndpointError, EndpointQueryError, EndpointTimeoutError
+from kg.errors import EndpointError, EndpointTimeoutError, error_class
 from kg.store.results import ResultSet, Term
 
 ENV_USER = "KG_ENDPOINT_USER"
 ENV_PASSWORD = "KG_ENDPOINT_PASSWORD"
 DEFAULT_TIMEOUT = 60.0
 XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+# What SPARQLWrapper asks for (its _SPARQL_JSON) for SELECT / ASK; for CONSTRUCT /
+# DESCRIBE, N-Triples first: a plain format every store writes, Turtle as the fallback
+JSON_ACCEPT = "application/sparql-results+json,application/json,text/javascript,application/javascript"
+GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9, text/plain;q=0.5"
+DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 @dataclass(frozen=True)
@@ -99,11 +110,11 @@ def translate(exc: BaseException, url: str, creds: Credentials | None, what: str
         except Exception:  # noqa: BLE001 - the body is a bonus
             body = None
         msg = server_message(body) or exc.reason
-        cls = EndpointAuthError if exc.code in (401, 403) else EndpointError
+        cls = error_class(exc, EndpointError)
         return cls(scrub(f"{what} at {where}: HTTP {exc.code} {exc.reason}: {msg}", *secrets))
     if isinstance(exc, SE.Unauthorized):
-        return EndpointAuthError(scrub(f"{what} at {where}: HTTP 401 Unauthorized (check the user and password)",
-                                       *secrets))
+        return error_class(exc, EndpointError)(
+            scrub(f"{what} at {where}: HTTP 401 Unauthorized (check the user and password)", *secrets))
     if isinstance(exc, SE.SPARQLWrapperException):
         # SPARQLWrapper's messages embed the response body after "Response:\n"
         text = str(exc)
@@ -117,10 +128,9 @@ def translate(exc: BaseException, url: str, creds: Credentials | None, what: str
                 body = ast.literal_eval(body).decode("utf-8", "replace")
             except (ValueError, SyntaxError):
                 pass
-        cls = EndpointQueryError if isinstance(exc, SE.QueryBadFormed) else EndpointError
+        cls = error_class(exc, EndpointError)
         return cls(scrub(f"{what} at {where}: HTTP {code} {type(exc).__name__}: {server_message(body)}", *secrets))
-    if isinstance(exc, (socket.timeout, TimeoutError)) or (
-            isinstance(exc, urllib.error.URLError) and isinstance(exc.reason, (socket.timeout, TimeoutError))):
+    if error_class(exc, EndpointError) is EndpointTimeoutError:
         return EndpointTimeoutError(f"{what} at {where}: timed out")
     if isinstance(exc, urllib.error.URLError):
         reason = exc.reason.strerror if isinstance(exc.reason, OSError) and exc.reason.strerror else exc.reason
@@ -130,44 +140,94 @@ def translate(exc: BaseException, url: str, creds: Credentials | None, what: str
     return EndpointError(scrub(f"{what} at {where}: {type(exc).__name__}: {exc}", *secrets))
 
 
-def _wrapper(url: str, creds: Credentials | None, timeout: float | None):
-    from SPARQLWrapper import BASIC, DIGEST, URLENCODED, SPARQLWrapper
+def origin(url: str) -> tuple[str, str, int | None]:
+    """(scheme, host, port) of ``url``, the default port filled in (RFC 6454 4)."""
+    parts = urllib.parse.urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    scheme = parts.scheme.lower()
+    return scheme, (parts.hostname or "").lower(), port or DEFAULT_PORTS.get(scheme)
 
-    url, u, p = split_userinfo(url)
-    if u is not None and not creds:
-        creds = Credentials(u, p, creds.auth if creds is not None else "basic")
-    sw = SPARQLWrapper(url)
-    sw.setMethod("POST")
-    # a form-encoded POST body: no URL length limit, no query text in server access logs;
-    # not "postdirectly" (application/sparql-query), on which Virtuoso 7.2 hangs
-    sw.setRequestMethod(URLENCODED)
-    if timeout:
-        sw.setTimeout(int(max(1, round(timeout))))
+
+def _origin_url(url: str) -> str:
+    scheme, host, port = origin(url)
+    host = f"[{host}]" if ":" in host else host
+    return f"{scheme}://{host}:{port}/"
+
+
+class SameOriginRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow a redirect only within the origin of the request; 307 / 308 keep the method
+    and body (RFC 9110 15.4.8, 15.4.9), which urllib's handler does not do for POST / PUT.
+    Credentials are added by the auth handler per request, for the endpoint's origin only."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        if origin(newurl) != origin(req.full_url):
+            fp.read()
+            fp.close()
+            raise EndpointError(f"{scrub(req.full_url)} redirects (HTTP {code}) to another origin, {scrub(newurl)}: "
+                                f"not followed (kg never sends a request or credentials meant for one server "
+                                f"to another); use the URL it redirects to if you trust it")
+        if code in (307, 308):
+            fp.read()
+            fp.close()
+            return urllib.request.Request(newurl, data=req.data, headers=dict(req.headers), method=req.get_method(),
+                                          origin_req_host=req.origin_req_host, unverifiable=True)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def opener(creds: Credentials | None, *urls: str | None) -> urllib.request.OpenerDirector:
+    """An opener whose credentials go to the origins of ``urls`` only (basic: on the first
+    request, as an unredirected header; digest: when challenged)."""
+    handlers: list = [SameOriginRedirects()]
     if creds:
-        sw.setHTTPAuth(DIGEST if creds.auth == "digest" else BASIC)
-        sw.setCredentials(creds.user, creds.password or "")
-    return sw, url, creds
+        mgr = urllib.request.HTTPPasswordMgrWithPriorAuth()
+        for root in sorted({_origin_url(u) for u in urls if u}):
+            mgr.add_password(None, root, creds.user, creds.password or "", is_authenticated=creds.auth == "basic")
+        handlers.append(urllib.request.HTTPDigestAuthHandler(mgr) if creds.auth == "digest"
+                        else urllib.request.HTTPBasicAuthHandler(mgr))
+    return urllib.request.build_opener(*handlers)
+
+
+def query_type(sparql: str) -> str:
+    """SELECT / ASK / CONSTRUCT / DESCRIBE, as SPARQLWrapper reads it (after prologue and comments)."""
+    from SPARQLWrapper import SPARQLWrapper
+
+    sw = SPARQLWrapper("http://localhost/")
+    sw.setQuery(sparql)
+    return sw.queryType
 
 
 def run_remote(url: str, sparql: str, creds: Credentials | None = None,
                timeout: float | None = DEFAULT_TIMEOUT) -> ResultSet:
     """Run any query form on a SPARQL 1.1 endpoint; the same ``ResultSet`` as ``run_local``."""
-    from SPARQLWrapper import JSON, TURTLE
+    from kg import __version__
+    from kg.errors import EndpointQueryError
 
-    sw, clean, creds = _wrapper(url, creds, timeout)
-    sw.setQuery(sparql)
-    qtype = sw.queryType
-    graph = qtype in ("CONSTRUCT", "DESCRIBE")
-    sw.setReturnFormat(TURTLE if graph else JSON)
-    if graph:
-        # N-Triples first: a plain format every store writes; Turtle as the fallback
-        sw.addCustomHttpHeader("Accept", "application/n-triples, text/turtle;q=0.9, text/plain;q=0.5")
+    clean, u, p = split_userinfo(url)
+    if u is not None and not creds:
+        creds = Credentials(u, p, creds.auth if creds is not None else "basic")
+    graph = query_type(sparql) in ("CONSTRUCT", "DESCRIBE")
+    fmt = "turtle" if graph else "json"
+    # a form-encoded POST body: no URL length limit, no query text in server access logs;
+    # not "postdirectly" (application/sparql-query), on which Virtuoso 7.2 hangs. The
+    # format parameters are SPARQLWrapper's (Virtuoso reads "format", others "output").
+    data = urllib.parse.urlencode([("query", sparql), ("format", fmt), ("output", fmt), ("results", fmt)])
+    req = urllib.request.Request(clean, data=data.encode("utf-8"), method="POST", headers={
+        "Content-Type": "application/x-www-form-urlencoded", "Accept": GRAPH_ACCEPT if graph else JSON_ACCEPT,
+        "User-Agent": f"kg/{__version__}"})
     try:
-        resp = sw.query().response
-        body = resp.read()
-        ctype = (resp.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        with opener(creds, clean).open(req, **({"timeout": timeout} if timeout else {})) as resp:
+            body = resp.read()
+            ctype = (resp.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+    except EndpointError:
+        raise
     except Exception as exc:  # noqa: BLE001 - everything from the network becomes EndpointError
-        raise translate(exc, clean, creds, "query") from exc
+        err = translate(exc, clean, creds, "query")
+        if isinstance(exc, urllib.error.HTTPError) and exc.code == 400 and not isinstance(err, EndpointQueryError):
+            err = EndpointQueryError(str(err))  # the endpoint says the query is malformed
+        raise err from exc
     if graph:
         return _graph_result(body, ctype, clean)
     return _json_result(body, clean)
@@ -221,4 +281,4 @@ def _graph_result(body: bytes, ctype: str, url: str) -> ResultSet:
     return ResultSet(graph=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8"))
 
 
-__all__ = ["Credentials", "run_remote", "scrub", "split_userinfo", "translate"]
+__all__ = ["Credentials", "opener", "origin", "run_remote", "scrub", "split_userinfo", "translate"]

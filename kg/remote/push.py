@@ -42,8 +42,8 @@ from typing import Iterable
 
 import pyoxigraph as ox
 
-from kg.errors import EndpointError, KgError, PushError
-from kg.remote.client import Credentials, DEFAULT_TIMEOUT, run_remote, scrub, split_userinfo, translate
+from kg.errors import EndpointError, InputError, PushError, UsageError
+from kg.remote.client import Credentials, DEFAULT_TIMEOUT, opener, run_remote, scrub, split_userinfo, translate
 from kg.store.embedded import Store
 from kg.rdf.vocab import KG, ONTOLOGY_DIR, PROV
 
@@ -110,21 +110,14 @@ def iri_term(iri: str) -> str:
     try:
         return str(ox.NamedNode(iri))
     except ValueError as exc:
-        raise KgError(f"not a valid graph IRI: {iri!r}") from exc
+        raise UsageError(f"not a valid graph IRI: {iri!r}") from exc
 
 
 class _Http:
     def __init__(self, target: Target):
         self.target = target
-        handlers = []
-        c = target.creds
-        if c:
-            mgr = urllib.request.HTTPPasswordMgrWithPriorAuth()
-            for url in filter(None, (target.query_url, target.update_url, target.gsp_url)):
-                mgr.add_password(None, url, c.user, c.password or "", is_authenticated=c.auth == "basic")
-            handlers.append(urllib.request.HTTPDigestAuthHandler(mgr) if c.auth == "digest"
-                            else urllib.request.HTTPBasicAuthHandler(mgr))
-        self.opener = urllib.request.build_opener(*handlers)
+        # credentials for the endpoint origins only; no redirect to another origin
+        self.opener = opener(target.creds, target.query_url, target.update_url, target.gsp_url)
 
     def send(self, url: str, method: str, body: bytes, ctype: str, what: str) -> int:
         req = urllib.request.Request(url, data=body, method=method, headers={"Content-Type": ctype})
@@ -136,6 +129,8 @@ class _Http:
             if method == "PUT" and exc.code in NO_GSP:
                 return exc.code
             raise translate(exc, url, self.target.creds, what) from exc
+        except EndpointError:
+            raise
         except Exception as exc:  # noqa: BLE001 - network errors become EndpointError
             raise translate(exc, url, self.target.creds, what) from exc
 
@@ -149,12 +144,12 @@ def local_graphs(store: Store, ontology: Iterable[Path] = (), ontology_graph: st
         try:
             onto.extend(q.triple for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
         except (OSError, SyntaxError) as exc:
-            raise KgError(f"{path}: cannot read the ontology: {exc}") from exc
+            raise InputError(f"{path}: cannot read the ontology: {exc}") from exc
     if onto:
         onto = sorted(set(onto), key=str)
         iri_term(ontology_graph)
         if any(g.iri == ontology_graph for g in graphs):
-            raise KgError(f"the store already has a graph {ontology_graph}; pass another --ontology-graph")
+            raise UsageError(f"the store already has a graph {ontology_graph}; pass another --ontology-graph")
         graphs.append(LocalGraph(ontology_graph, len(onto), None, "ontology"))
     graphs.sort(key=lambda g: g.iri)
     return graphs, onto

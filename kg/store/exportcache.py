@@ -3,7 +3,7 @@
 Oxigraph writes TriG one graph block after another and Turtle one subject block after
 another (each block ends its statement; prefix lines come first), so the sorted file is
 the prefix lines followed by the blocks in key order, byte for byte what serialising all
-sorted quads at once gives (``kg.export``; tests compare the two). The blocks live in a
+sorted quads at once gives (``kg.store.export``; tests compare the two). The blocks live in a
 SQLite file in the store folder:
 
 - each article graph's TriG block, made where the article is mapped (in a worker);
@@ -19,6 +19,8 @@ store, so the exports always equal a clean export of the store.
 """
 from __future__ import annotations
 
+import logging
+import os
 import re
 import sqlite3
 from itertools import groupby
@@ -30,20 +32,17 @@ from typing import Callable, Iterable
 import pyoxigraph as ox
 
 from kg.errors import StoreError
-from kg.store.export import FORMATS, _key, atomic_file, export, remove_stale_temporaries
-from kg.rdf.iris import Minter
-from kg.rdf.mapping import DERIVED_DATATYPES
+from kg.store.export import FORMATS, atomic_file, export, remove_stale_temporaries, sort_key
+from kg.rdf.datatypes import DERIVED_DATATYPES, restore
+from kg.rdf.iris import owned_by
 from kg.store.embedded import Store
 from kg.rdf.vocab import PREFIXES
+
+log = logging.getLogger("kg")
 
 CACHE_NAME = "exports.sqlite"
 # Bump when the layout or the meaning of a block changes: the cache is then rebuilt.
 CACHE_VERSION = "2"  # 2: graphs.quads
-# Kinds of IRI that kg.iris.Minter.local mints for one article ("{base}{kind}/{id}/...").
-# A kind missing here is only slower (its subjects are treated as shared), never wrong.
-LOCAL_KINDS = ("event", "quote", "value", "time", "position")
-
-_DERIVED = {p: ox.NamedNode(d) for p, d in DERIVED_DATATYPES.items()}
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _AS_WRITTEN = {_XSD + "string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"}
 # Lexical forms Oxigraph keeps as they are; derived types only where kg.store restores them.
@@ -70,14 +69,6 @@ TRIG_HEADER = header(ox.RdfFormat.TRIG)
 TURTLE_HEADER = header(ox.RdfFormat.TURTLE)
 
 
-def restore(q: ox.Quad) -> ox.Quad:
-    """A quad as the store gives it back (kg.store.Store.quads): derived datatypes put back."""
-    dtype = _DERIVED.get(q.predicate.value)
-    if dtype is not None and isinstance(q.object, ox.Literal) and q.object.datatype != dtype:
-        return ox.Quad(q.subject, q.predicate, ox.Literal(q.object.value, datatype=dtype), q.graph_name)
-    return q
-
-
 def _as_stored(q: ox.Quad) -> bool:
     """Whether the store gives this quad back as it is: IRIs, strings, and the integers
     and booleans kg writes (already in canonical form)."""
@@ -97,7 +88,7 @@ def canonical(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
     """One graph's quads as the store will give them back (literals in canonical form:
     "5.0"^^xsd:decimal is "5"), sorted for export. Quads whose terms may change go
     through an in-memory Oxigraph store, which encodes terms as the on-disk one does.
-    Sorting a graph's quads by their N-Quads text is the order of ``export._key``."""
+    Sorting a graph's quads by their N-Quads text is the order of ``export.sort_key``."""
     same, other = [], []
     keep, redo = same.append, other.append
     literal, iri = ox.Literal, ox.NamedNode
@@ -117,18 +108,6 @@ def canonical(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
         same = list(dict.fromkeys(same))  # "05" and "5" are one integer in the store
     same.sort(key=str)
     return same
-
-
-def owned_by(graph: str, article_id: str) -> Callable[[str], bool]:
-    """Whether a subject IRI was minted for this article alone (kg.iris.Minter)."""
-    id_path = Minter._id_path(article_id)
-    suffix = f"graph/{id_path}"
-    if not graph.endswith(suffix):
-        return lambda iri: False
-    base = graph[: -len(suffix)]
-    article = f"{base}article/{id_path}"
-    prefixes = (f"{base}text/{id_path}#",) + tuple(f"{base}{k}/{id_path}/" for k in LOCAL_KINDS)
-    return lambda iri: iri == article or iri.startswith(prefixes)
 
 
 @dataclass
@@ -165,6 +144,24 @@ def graph_blocks(graph: str, stamp: str, quads: list[ox.Quad], owned: Callable[[
     return GraphBlocks(graph, stamp, trig, local, shared, len(quads))
 
 
+def _truncated(path: Path) -> bool:
+    """Whether an SQLite file is shorter than its header says (cut short by a copy or a full
+    disk): SQLite itself notices only when it reads a missing page, in the middle of a build.
+    Header layout: https://www.sqlite.org/fileformat.html#the_database_header (page size at
+    offset 16, page count at 28, valid while the counters at 24 and 92 agree)."""
+    try:
+        with open(path, "rb") as f:
+            head, size = f.read(100), os.fstat(f.fileno()).st_size
+    except FileNotFoundError:
+        return False
+    if len(head) < 100 or not head.startswith(b"SQLite format 3\0"):
+        return False  # empty (a new cache) or not SQLite: connecting says so
+    page = int.from_bytes(head[16:18], "big")
+    page = 65536 if page == 1 else page
+    pages = int.from_bytes(head[28:32], "big")
+    return head[24:28] == head[92:96] and size < pages * page
+
+
 def _node(key: str) -> ox.NamedNode | ox.BlankNode:
     return ox.BlankNode(key[2:]) if key.startswith("_:") else ox.NamedNode(key[1:-1])
 
@@ -175,25 +172,45 @@ class ExportCache:
 
     def __init__(self, store: Store):
         self.store = store
-        self.db = sqlite3.connect(store.path / CACHE_NAME, check_same_thread=False, isolation_level=None)
-        self.db.executescript("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
-                              "CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT);")
-        # Blocks depend on the prefixes and this module: another of either, another cache.
-        tag = f"{CACHE_VERSION}|{TRIG_HEADER.decode()}"
-        row = self.db.execute("SELECT v FROM meta WHERE k = 'version'").fetchone()
-        if row is None or row[0] != tag:
-            self.db.executescript("BEGIN; DROP TABLE IF EXISTS graphs; DROP TABLE IF EXISTS blocks; "
-                                  "DROP TABLE IF EXISTS shared; DROP TABLE IF EXISTS dirty; COMMIT;")
-        self.db.executescript("""
-            CREATE TABLE IF NOT EXISTS graphs (key TEXT PRIMARY KEY, stamp TEXT, trig BLOB, quads INTEGER);
-            CREATE TABLE IF NOT EXISTS blocks (key TEXT PRIMARY KEY, graph TEXT, ttl BLOB);
-            CREATE INDEX IF NOT EXISTS blocks_graph ON blocks (graph);
-            CREATE TABLE IF NOT EXISTS shared (graph TEXT, key TEXT, PRIMARY KEY (graph, key)) WITHOUT ROWID;
-            CREATE TABLE IF NOT EXISTS dirty (key TEXT PRIMARY KEY) WITHOUT ROWID;
-        """)
-        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (tag,))
-        self.db.execute("BEGIN")
+        path = store.path / CACHE_NAME
+        try:
+            self.db = self._open(path)
+        except sqlite3.DatabaseError as exc:
+            # Only a cache: the build that holds the store's lock drops it, and ``sync``
+            # redoes every graph from the store (the exports stay a clean export's).
+            log.warning("%s is damaged (%s): rebuilding it from the store", path, exc)
+            for name in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+                name.unlink(missing_ok=True)
+            self.db = self._open(path)
         self._pending = 0
+
+    @staticmethod
+    def _open(path: Path) -> sqlite3.Connection:
+        if _truncated(path):
+            raise sqlite3.DatabaseError("the file is shorter than its header says")
+        db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        try:
+            db.executescript("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
+                             "CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT);")
+            # Blocks depend on the prefixes and this module: another of either, another cache.
+            tag = f"{CACHE_VERSION}|{TRIG_HEADER.decode()}"
+            row = db.execute("SELECT v FROM meta WHERE k = 'version'").fetchone()
+            if row is None or row[0] != tag:
+                db.executescript("BEGIN; DROP TABLE IF EXISTS graphs; DROP TABLE IF EXISTS blocks; "
+                                 "DROP TABLE IF EXISTS shared; DROP TABLE IF EXISTS dirty; COMMIT;")
+            db.executescript("""
+                CREATE TABLE IF NOT EXISTS graphs (key TEXT PRIMARY KEY, stamp TEXT, trig BLOB, quads INTEGER);
+                CREATE TABLE IF NOT EXISTS blocks (key TEXT PRIMARY KEY, graph TEXT, ttl BLOB);
+                CREATE INDEX IF NOT EXISTS blocks_graph ON blocks (graph);
+                CREATE TABLE IF NOT EXISTS shared (graph TEXT, key TEXT, PRIMARY KEY (graph, key)) WITHOUT ROWID;
+                CREATE TABLE IF NOT EXISTS dirty (key TEXT PRIMARY KEY) WITHOUT ROWID;
+            """)
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (tag,))
+            db.execute("BEGIN")
+        except BaseException:
+            db.close()
+            raise
+        return db
 
     def close(self) -> None:
         if self.db is not None:
@@ -252,7 +269,7 @@ class ExportCache:
             if stamp and cached.get(str(ox.NamedNode(g))) == stamp:
                 continue
             self.forget(g)
-            quads = sorted(self.store.quads(g), key=_key)
+            quads = sorted(self.store.quads(g), key=sort_key)
             owned = owned_by(g, aid) if aid is not None else (lambda iri: False)
             self.put(graph_blocks(g, stamp, quads, owned))
             redone += 1
@@ -298,7 +315,7 @@ class ExportCache:
                 self._refresh_shared()
                 self._assemble(path, TURTLE_HEADER, "SELECT ttl FROM blocks ORDER BY key")
             else:
-                export(self.store, fmt, path)  # raises KgError on an unknown format
+                export(self.store, fmt, path)  # raises UsageError on an unknown format
             paths.append(path)
         self.db.execute("COMMIT")
         self.db.execute("BEGIN")

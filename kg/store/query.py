@@ -1,11 +1,28 @@
-"""SPARQL over the embedded store, with results as ``ResultSet``."""
+"""SPARQL over the embedded store, with results as ``ResultSet``.
+
+Every query is read by rdflib's SPARQL parser first (``check_query``), for two things
+Oxigraph does not do for us:
+
+- federation is off: Oxigraph fetches the URL of a ``SERVICE`` clause, so a query could
+  make kg (or ``kg serve``) send requests anywhere; a query with ``SERVICE`` is refused
+  unless its host is explicitly allowed (``--allow-service HOST``). Found by walking the
+  parse tree, so the word in a comment or a string literal is not a ``SERVICE``.
+- the dataset: ``FROM`` / ``FROM NAMED`` restrict the dataset as SPARQL 1.1 says (13.2):
+  the ``FROM`` graphs merged as the default graph, the ``FROM NAMED`` graphs as the named
+  graphs. A query without a dataset clause gets the store's default graph: the union of
+  the article graphs, each triple once (kg.store.embedded).
+"""
 from __future__ import annotations
 
+import re
+import threading
+import urllib.parse
 from pathlib import Path
+from typing import Iterable
 
 import pyoxigraph as ox
 
-from kg.errors import QueryError
+from kg.errors import QueryError, QueryRefusedError
 from kg.store.results import ResultSet, Term
 from kg.store.embedded import Store
 
@@ -32,9 +49,92 @@ def term(t) -> Term:
     return Term("triple", str(t))
 
 
-def run_local(store: Store, sparql: str, timeout: float | None = None) -> ResultSet:
+_PARSE_LOCK = threading.Lock()  # pyparsing's packrat cache is shared by every thread
+# Only for queries rdflib cannot parse: could it hold a SERVICE or a dataset clause?
+_MAYBE_SERVICE_OR_DATASET = re.compile(r"(?i)\b(service|from)\b")
+
+
+def check_query(sparql: str, allow_service: Iterable[str] = (),
+                default_graphs: list[str] | None = None, named_graphs: list[str] | None = None) -> dict:
+    """``Store.query`` keyword arguments for ``sparql`` (its dataset), or ``QueryRefusedError``
+    if it calls a ``SERVICE`` whose host is not in ``allow_service``. ``default_graphs`` /
+    ``named_graphs`` are a dataset given by the SPARQL protocol (``default-graph-uri`` /
+    ``named-graph-uri``), which overrides the query's own (SPARQL 1.1 Protocol 2.1.4)."""
+    from pyparsing import ParseBaseException
+    from rdflib.plugins.sparql.algebra import translatePrologue
+    from rdflib.plugins.sparql.parser import parseQuery
+
     try:
-        res = store.query(sparql, use_default_graph_as_union=True)
+        with _PARSE_LOCK:
+            parsed = parseQuery(sparql)
+            prologue = translatePrologue(parsed[0], None)
+    except (ParseBaseException, ValueError, TypeError) as exc:
+        if _MAYBE_SERVICE_OR_DATASET.search(sparql):
+            raise QueryError(f"SPARQL syntax error (rdflib's parser, which kg uses to check the query): "
+                             f"{' '.join(str(exc).split())}") from exc
+        # nothing to check: Oxigraph reports its own syntax error, if any
+        parsed, prologue = None, None
+    if parsed is not None:
+        allowed = {h.lower() for h in allow_service}
+        for node in _walk(parsed[1]):
+            if getattr(node, "name", None) == "ServiceGraphPattern":
+                _check_service(dict.get(node, "term"), prologue, allowed)
+    if default_graphs is not None or named_graphs is not None:
+        return _dataset(default_graphs or [], named_graphs or [])
+    # dict.get: CompValue.get answers the key's name for a missing key
+    clauses = list(dict.get(parsed[1], "datasetClause") or []) if parsed is not None else []
+    if not clauses:
+        return {}  # the store's default graph (Store.query)
+    default = [str(prologue.absolutize(c["default"])) for c in clauses if "default" in c]
+    named = [str(prologue.absolutize(c["named"])) for c in clauses if "named" in c]
+    return _dataset(default, named)
+
+
+def _dataset(default: list[str], named: list[str]) -> dict:
+    try:
+        return {"default_graph": [ox.NamedNode(g) for g in default],
+                "named_graphs": [ox.NamedNode(g) for g in named]}
+    except ValueError as exc:
+        raise QueryError(f"not a graph IRI in the dataset: {exc}") from exc
+
+
+def _walk(node):
+    """Every node of an rdflib parse tree (CompValue is a dict, ParseResults a list)."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        if isinstance(n, dict):
+            stack.extend(n.values())
+        elif isinstance(n, (list, tuple)) or type(n).__name__ == "ParseResults":
+            stack.extend(n)
+
+
+def _check_service(term, prologue, allowed: set[str]) -> None:
+    from rdflib.term import Variable
+
+    if isinstance(term, Variable):
+        raise QueryRefusedError(f"the query calls SERVICE ?{term}: federated queries are off, and a SERVICE "
+                                f"named by a variable cannot be checked")
+    iri = str(prologue.absolutize(term))
+    parts = urllib.parse.urlsplit(iri)
+    host = (parts.hostname or "").lower()
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    ok = parts.scheme in ("http", "https") and host and (
+        host in allowed or (port is not None and f"{host}:{port}" in allowed))
+    if not ok:
+        raise QueryRefusedError(f"the query calls SERVICE <{iri}>: federated queries are off "
+                                f"(allow its host with --allow-service {host or 'HOST'})")
+
+
+def run_local(store: Store, sparql: str, timeout: float | None = None,
+              allow_service: Iterable[str] = ()) -> ResultSet:
+    dataset = check_query(sparql, allow_service)
+    try:
+        res = store.query(sparql, **dataset)
         if isinstance(res, ox.QueryBoolean) or isinstance(res, bool):
             return ResultSet(boolean=bool(res))
         if isinstance(res, ox.QuerySolutions):
@@ -56,7 +156,8 @@ def run_local(store: Store, sparql: str, timeout: float | None = None) -> Result
         raise QueryError(f"query failed: {exc}") from exc
 
 
-def run_local_with_timeout(store_dir: str | Path, sparql: str, timeout: float) -> ResultSet:
+def run_local_with_timeout(store_dir: str | Path, sparql: str, timeout: float,
+                           allow_service: Iterable[str] = ()) -> ResultSet:
     """``run_local`` in a child process that is killed after ``timeout`` seconds: Oxigraph
     has no way to cancel a running query, so the only honest timeout is a process. The
     child opens the store read-only itself ("spawn", not "fork": the store's threads do
@@ -65,9 +166,10 @@ def run_local_with_timeout(store_dir: str | Path, sparql: str, timeout: float) -
 
     from kg.errors import EndpointTimeoutError, KgError
 
+    check_query(sparql, allow_service)  # refused here, before a process is started
     ctx = multiprocessing.get_context("spawn")
     receiver, sender = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(str(store_dir), sparql, sender), daemon=True)
+    proc = ctx.Process(target=_child, args=(str(store_dir), sparql, sender, tuple(allow_service)), daemon=True)
     proc.start()
     sender.close()
     try:
@@ -87,12 +189,12 @@ def run_local_with_timeout(store_dir: str | Path, sparql: str, timeout: float) -
     return payload
 
 
-def _child(store_dir: str, sparql: str, sender) -> None:
+def _child(store_dir: str, sparql: str, sender, allow_service: tuple[str, ...] = ()) -> None:
     from kg.errors import KgError
 
     try:
         with Store(store_dir, read_only=True) as store:
-            sender.send(("ok", run_local(store, sparql)))
+            sender.send(("ok", run_local(store, sparql, allow_service=allow_service)))
     except KgError as exc:
         sender.send(("error", type(exc)(str(exc))))
     except Exception as exc:  # noqa: BLE001 - reported to the parent as a query error

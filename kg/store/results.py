@@ -5,12 +5,26 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass, field
 
 from kg.rdf.vocab import PREFIXES
+from kg.terminal import printable
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 OUTPUT_FORMATS = ("table", "csv", "tsv", "json")
+# SPARQL 1.1 Query Results CSV and TSV Formats (W3C Rec. 2013), section 3.2: TSV may write
+# xsd:integer, xsd:decimal and xsd:double in Turtle's abbreviated number forms; only a
+# lexical form that is that Turtle token (INTEGER, DECIMAL, DOUBLE) reads back as the same
+# literal, so "1." or "INF" keep the long form.
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+TSV_BARE_NUMBERS = {
+    _XSD + "integer": re.compile(r"[+-]?[0-9]+"),
+    _XSD + "decimal": re.compile(r"[+-]?[0-9]*\.[0-9]+"),
+    _XSD + "double": re.compile(r"[+-]?(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)[eE][+-]?[0-9]+"),
+}
+# A table cell longer than this is cut (`kg query --max-width`, 0 = never).
+DEFAULT_MAX_WIDTH = 80
 
 
 @dataclass(frozen=True)
@@ -34,6 +48,19 @@ class Term:
         if self.datatype and self.datatype != XSD_STRING:
             return f'"{esc}"^^<{self.datatype}>'
         return f'"{esc}"'
+
+    def tsv(self) -> str:
+        """The term as SPARQL 1.1 TSV writes it: Turtle syntax without prefixed names,
+        numbers bare."""
+        bare = TSV_BARE_NUMBERS.get(self.datatype or "") if self.kind == "literal" and not self.lang else None
+        if bare is not None and bare.fullmatch(self.value):
+            return self.value
+        return self.ntriples()
+
+    def csv(self) -> str:
+        """The term as SPARQL 1.1 CSV writes it: the plain value (lexical form, IRI), lossy;
+        a blank node as _:label."""
+        return f"_:{self.value}" if self.kind == "bnode" else self.value
 
     def compact(self) -> str:
         if self.kind == "uri":
@@ -70,9 +97,10 @@ class ResultSet:
         return sorted(tuple(r[v].ntriples() if v in r else "" for v in self.variables) for r in self.rows)
 
 
-def render(result: ResultSet, fmt: str = "table") -> str:
-    if result.graph is not None:
-        return result.graph
+def render(result: ResultSet, fmt: str = "table", max_width: int = DEFAULT_MAX_WIDTH) -> str:
+    """``result`` in ``fmt``; ``max_width`` cuts table cells (0: never)."""
+    if result.graph is not None:  # N-Triples leaves C1 controls raw; the table is for a terminal
+        return printable(result.graph) if fmt == "table" else result.graph
     if result.boolean is not None:
         if fmt == "json":
             return json.dumps({"head": {}, "boolean": result.boolean}) + "\n"
@@ -85,27 +113,40 @@ def render(result: ResultSet, fmt: str = "table") -> str:
         w = csv.writer(buf, lineterminator="\r\n")
         w.writerow(result.variables)
         for row in result.rows:
-            w.writerow([row[v].value if v in row else "" for v in result.variables])
+            w.writerow([row[v].csv() if v in row else "" for v in result.variables])
         return buf.getvalue()
     if fmt == "tsv":
         lines = ["\t".join("?" + v for v in result.variables)]
         for row in result.rows:
-            lines.append("\t".join(row[v].ntriples() if v in row else "" for v in result.variables))
+            lines.append("\t".join(row[v].tsv() if v in row else "" for v in result.variables))
         return "\n".join(lines) + "\n"
-    return _table(result)
+    return _table(result, max_width)
 
 
-def _table(result: ResultSet) -> str:
+def _table(result: ResultSet, max_width: int = DEFAULT_MAX_WIDTH) -> str:
     header = result.variables
-    cells = [[_cell(row[v].compact()) if v in row else "" for v in header] for row in result.rows]
+    whole = [[_cell(row[v].compact()) if v in row else "" for v in header] for row in result.rows]
+    cut = bool(max_width) and any(len(c) > max_width for r in whole for c in r)
+    cells = [[_cut(c, max_width) for c in r] for r in whole]
     widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(header)]
     line = "  ".join(h.ljust(w) for h, w in zip(header, widths))
     out = [line.rstrip(), "  ".join("-" * w for w in widths)]
     out += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells]
     out.append(f"({len(cells)} row{'s' if len(cells) != 1 else ''})")
+    if cut:  # said once, under the table, not in every cut cell
+        out.append(f"({CUT} = cut at {max_width} characters; --full or --max-width N shows more)")
     return "\n".join(out) + "\n"
 
 
-def _cell(text: str, limit: int = 80) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+CUT = "\u2026"
+
+
+def _cell(text: str) -> str:
+    """One line of a table: whitespace runs as one space, control characters escaped
+    (a title's ESC sequences must not drive the terminal)."""
+    return printable(" ".join(text.split()))
+
+
+def _cut(text: str, limit: int) -> str:
+    """``text`` in at most ``limit`` characters, the last one the cut marker (0: whole)."""
+    return text if not limit or len(text) <= limit else text[: limit - 1] + CUT

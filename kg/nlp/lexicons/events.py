@@ -6,9 +6,11 @@ Schuler 2005) as the guide for which verbs belong together; news classes CAMEO l
 (offers, votes, transactions, personnel, finance, production) follow FrameNet frames
 (Commerce_buy, Change_of_leadership, Manufacturing, ...). Event nouns are TimeBank /
 NomBank nominalisations frequent in news. A verb not listed is still an event, of class
-Occurrence.
+Occurrence. Used by kg_events (kg/nlp/events.py); tests: tests/test_events_quotes.py.
 """
 from __future__ import annotations
+
+from kg.nlp.lexicons.dependencies import ATTR, DOBJ, NSUBJ, NSUBJPASS, OPRD, PREP
 
 # class local name -> verb lemmas
 VERB_CLASSES: dict[str, tuple[str, ...]] = {
@@ -92,8 +94,8 @@ NOUN_CLASSES: dict[str, tuple[str, ...]] = {
     "Cooperation": ("cooperation", "partnership", "alliance", "collaboration"),
     "Occurrence": ("event", "incident", "process", "operation", "change", "move", "effort", "action", "plan"),
 }
-# Nouns that are events only as the head of a multiword name ("press conference"), and
-# lemmas of verbs that are never events on their own (light and support verbs).
+# Lemmas of verbs that are never events on their own (light and support verbs, as
+# PropBank's "LV" light-verb annotation and NomBank's support verbs).
 NON_EVENT_VERBS = {"be", "have", "do", "get", "let", "become", "seem", "appear", "include", "mean",
                    "use", "involve", "remain"}
 
@@ -115,12 +117,47 @@ CONVERSION_NOUN_EXCLUDED = {
     "import", "export", "own", "charge", "trade", "sign", "comment", "release", "view", "plant",
     "cost", "object", "call", "save", "stop", "take", "go", "come", "leave", "drive", "tour", "move",
     "review", "estimate", "report", "claim", "address", "interview", "bid", "order", "cut", "test",
-    "fund", "loan", "aid", "back", "ally", "partner", "lay", "complete", "close", "ease", "yield",
+    "fund", "loan", "aid", "ally", "partner", "lay", "complete", "close", "ease", "yield",
     "profit", "gain", "rally", "strike", "war", "bomb", "appeal", "fear", "feel", "see", "want",
 }
 # Verbs in a prepositional use ("according to", "following the vote", "including"): a
 # relation, not an event (PTB tags them VBG/VBN, the parser attaches them as "prep").
-PREPOSITIONAL_DEPS = {"prep"}
+PREPOSITIONAL_DEPS = {PREP}
+
+# Argument positions of a verb (ClearNLP dependency labels read as PropBank arguments:
+# Arg0 = active subject, Arg1 = passive subject / object / attribute).
+SUBJECT_DEPS = {NSUBJ}
+PASSIVE_SUBJECT_DEPS = {NSUBJPASS}
+OBJECT_DEPS = {DOBJ, ATTR, OPRD}
+# Prepositions whose object is where an event happens (ACE 2005 "Place" argument; written for kg).
+PLACE_PREPS = {"in", "at", "near", "outside", "inside", "from"}
+# Verbs whose "to" phrase is a recipient (VerbNet give-13.1, send-11.1, tell-37.2).
+GIVING_VERBS = {"give", "offer", "send", "sell", "provide", "hand", "grant", "award", "lend", "pay", "deliver", "tell"}
+# Object-control verbs: the object is the subject of the xcomp ("allow the Kremlin to
+# interrogate"; VerbNet classes allow-64, urge-58, force-59, order-60, want-32.1).
+OBJECT_CONTROL_VERBS = ("allow", "permit", "ask", "urge", "force", "help", "tell", "want", "order")
+# Plural descriptions of the people just named ("the two leaders"); written for kg.
+GROUP_NOUNS = {"leaders", "men", "women", "presidents", "sides", "officials", "executives", "ministers"}
+COUNT_WORDS = {"two": 2, "both": 2, "three": 3}
+# Suffixes of deverbal event nouns (NomBank nominalisations) when the noun is not listed.
+EVENT_NOUN_SUFFIXES = ("tion", "sion", "ment", "ance", "ence", "ure", "al", "ing", "ade", "sis")
+# Nominal suffixes and what may stand in their place on the verb (NomBank / CatVar style
+# derivations): decision -> decide, reduction -> reduce, closure -> close, filing -> file.
+NOMINAL_SUFFIXES = (
+    ("ization", ("ize",)), ("isation", ("ise", "ize")), ("ation", ("ate", "e", "")), ("ition", ("ite", "e", "")),
+    ("ution", ("ute", "ve")), ("ction", ("ct", "ce")), ("ption", ("pt", "be", "ve")), ("tion", ("te", "t", "")),
+    ("ssion", ("ss", "t", "de")), ("sion", ("de", "d", "se", "t")), ("ment", ("",)),
+    ("ance", ("", "e")), ("ence", ("", "e")), ("ure", ("e", "")), ("al", ("e", "")),
+    ("ing", ("", "e")), ("sis", ("ze", "se")),
+)
+# Prepositions of an event noun and the role of their object (NomBank arguments of
+# nominalisations: "the offer of X" Arg1, "by X" Arg0, "between / with / among X" co-actors).
+NOUN_PREP_ROLES = {"of": "patient", "by": "agent", "between": "actor", "with": "actor", "among": "actor"}
+# Event classes whose noun takes its agent from "from" ("an offer from Putin") and its
+# recipient from "to" / "for" ("aid to Ukraine"); written for kg.
+SOURCE_AGENT_CLASSES = ("Offer", "Statement", "Appeal", "Threat", "Demand")
+RECIPIENT_PREPS = ("to", "for")
+RECIPIENT_CLASSES = ("Offer", "Aid", "Transaction")
 
 
 def _first_class(table: dict[str, tuple[str, ...]]) -> dict[str, str]:

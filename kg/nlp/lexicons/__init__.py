@@ -1,0 +1,1 @@
+"""Every rule list of the NLP layer, each with its source."""

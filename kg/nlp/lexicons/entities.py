@@ -1,0 +1,130 @@
+"""Words and patterns that tell what a name names, for kg_entities (kg/nlp/entities.py).
+Tests: tests/test_entities.py."""
+from __future__ import annotations
+
+import re
+
+from kg.nlp.lexicons import ontonotes as onto
+from kg.records import (EVENT, LANGUAGE, LAW, MONEY, NORP, NUMBER, ORG, PERCENT, PERSON, PLACE, PRODUCT,
+                        QUANTITY, WORK_OF_ART)
+
+# spaCy (OntoNotes 5) labels -> record kinds. DATE and TIME belong to kg_times; EVENT names
+# are kept as entities of kind EVENT (typed kg:NamedEvent, a kg:Event). Written for kg
+# (the record kinds of kg/records.py).
+LABEL_KINDS = {
+    onto.PERSON: PERSON, onto.ORG: ORG, onto.GPE: PLACE, onto.LOC: PLACE, onto.FAC: PLACE,
+    onto.NORP: NORP, onto.PRODUCT: PRODUCT, onto.WORK_OF_ART: WORK_OF_ART, onto.LAW: LAW,
+    onto.LANGUAGE: LANGUAGE, onto.MONEY: MONEY, onto.PERCENT: PERCENT, onto.QUANTITY: QUANTITY,
+    onto.CARDINAL: NUMBER, onto.ORDINAL: NUMBER, onto.EVENT: EVENT,
+}
+# Labels of amounts, whose trailing "'s" is not a possessive ("the 1990's").
+AMOUNT_LABELS = (onto.MONEY, onto.PERCENT, onto.QUANTITY, onto.CARDINAL)
+# Titles and honorifics that precede a name and are not part of it (newswire style guides:
+# AP Stylebook "titles"; Wikipedia "List of titles").
+TITLES = {
+    "president", "vice", "prime", "minister", "secretary", "press", "chancellor", "king",
+    "queen", "prince", "princess", "senator", "sen", "rep", "representative", "governor",
+    "gov", "mayor", "judge", "justice", "general", "gen", "admiral", "colonel", "col",
+    "captain", "capt", "lieutenant", "sergeant", "mr", "mrs", "ms", "miss", "dr", "prof",
+    "professor", "sir", "dame", "lord", "lady", "pope", "cardinal", "bishop", "rev",
+    "reverend", "ambassador", "chief", "executive", "ceo", "chairman", "chairwoman", "chair",
+    "director", "spokesman", "spokeswoman", "spokesperson", "attorney", "deputy", "former",
+    "acting", "sheikh", "emir", "sultan", "premier", "commissioner", "founder", "coach",
+    "speaker", "leader", "first", "officer", "analyst", "economist",
+}
+# Common nouns that, right before a name ("airline Ryanair", "carmaker Opel"), say what
+# kind of thing it names (appositive / compound descriptors, as in ACE and OntoNotes
+# guidelines for premodifier titles). Each is a strong vote in the kind decision.
+ORG_DESCRIPTORS = {
+    "company", "firm", "airline", "carrier", "carmaker", "automaker", "maker", "manufacturer",
+    "planemaker", "airframer", "bank", "insurer", "group", "conglomerate", "agency", "ministry",
+    "department", "party", "union", "newspaper", "magazine", "broadcaster", "network", "channel",
+    "retailer", "supplier", "producer", "subsidiary", "unit", "division", "brand", "operator",
+    "giant", "rival", "startup", "fund", "investor", "lender", "regulator", "court", "team",
+    "club", "university", "institute", "organisation", "organization", "charity", "council",
+    "committee", "airport", "exchange", "corporation", "outlet", "website",
+}
+# Any word ending so is an organisation's descriptor too ("chipmaker", "toymaker").
+ORG_DESCRIPTOR_ENDING = "maker"
+# Titles that describe a person (the titles less those that only modify another title),
+# and occupations (ISCO-08 titles frequent in news).
+PERSON_DESCRIPTORS = TITLES - {"former", "acting", "first", "vice", "deputy", "chief", "executive",
+                               "press", "prime"} | {"spokeswoman", "spokesman", "financier", "businessman",
+                               "businesswoman", "actor", "actress", "singer", "author", "lawyer",
+                               "activist", "journalist", "reporter", "analyst", "player", "manager",
+                               "songwriter", "composer", "poet", "painter", "novelist", "politician",
+                               "footballer", "rapper", "musician", "guitarist", "drummer", "sculptor",
+                               "architect", "historian", "philosopher", "playwright", "cyclist"}
+# Last words that make a name an organisation's ("Douglas Aircraft", "Lockheed Martin Corp"):
+# legal forms (Wikipedia "List of legal entity types by country") and industry words of
+# company names, written for kg (tests/test_entities.py).
+ORG_NAME_SUFFIXES = {
+    "aircraft", "airlines", "airways", "air", "motors", "motor", "automotive", "systems",
+    "industries", "technologies", "partners", "capital", "management", "association",
+    "council", "agency", "institute", "university", "party", "bank", "airbus", "aerospace",
+    "group", "corp", "corporation", "inc", "company", "co", "ltd", "llc", "plc", "ag",
+    "holdings", "foundation", "commission", "committee", "ministry", "department", "office",
+    "force", "army", "navy", "police", "court", "parliament", "congress", "senate", "times",
+    "media", "pictures", "labs", "software", "energy",
+    "oil", "petroleum", "pharmaceuticals", "electric", "electronics", "communications",
+}
+# First words that make a name an organisation's ("Air France", "Bank of America"); written for kg.
+ORG_NAME_PREFIXES = {"air", "bank", "banco", "university", "ministry", "department", "council"}
+# Title words that also begin organisation names ("General Motors", "Royal Dutch Shell");
+# written for kg (tests/test_entities.py).
+ORG_NAME_WORDS = {"general", "king", "queen", "prince", "lord", "chief", "judge", "justice",
+                  "captain", "admiral", "cardinal", "bishop", "pope", "sultan", "emir", "dame", "sir"}
+# Legal-form words an acronym often leaves out ("EADS" for "... Space Company"): Wikipedia
+# "List of legal entity types by country" (English, German, French, Italian, Dutch forms).
+CORPORATE_SUFFIXES = {"company", "co", "corporation", "corp", "inc", "incorporated", "group",
+                      "ltd", "limited", "plc", "llc", "ag", "sa", "nv", "spa", "holdings"}
+# Model designations that follow a maker's name: "A380", "787", "737s", "777-300ER", "A320neo"
+# (ICAO aircraft type designators and makers' marketing names); written for kg.
+MODEL_DESIGNATION = re.compile(r"^[A-Z]{0,3}-?\d{2,4}(-?\d{0,3}[A-Za-z]{0,3})?s?$")
+# "Adam Air Flight 574": the words before "Flight" name the airline that flies it (IATA
+# flight designators are written so in news); written for kg.
+FLIGHT_WORDS = {"flight"}
+# Words written abbreviated with a full stop at the end of names ("Tata Sons Ltd.",
+# "Warner Bros.", "Paul Desmarais Jr."): the legal forms of CORPORATE_SUFFIXES that are
+# abbreviations, and name suffixes (Chicago Manual of Style 10.4, 6.43; AP Stylebook
+# "company names", "Jr., Sr."). Dotted forms ("N.V.", "U.S.") need no entry.
+ABBREVIATED_WORDS = {"co", "corp", "inc", "ltd", "bros", "jr", "sr", "mfg", "assn", "dept", "intl", "st"}
+# Function words that names themselves contain ("Bank of England", "Trinidad and
+# Tobago", "Ministry for Foreign Affairs", "Banco de Chile"); any other English stop word
+# (spaCy's list) in a span of a line in capitals makes it a clause, not a name.
+NAME_FUNCTION_WORDS = {"of", "the", "and", "for", "de", "du", "la", "le", "del", "van", "von", "&"}
+# Last words of names of things named after a place or a person ("Osaka Bay", "Wayne
+# Gretzky Drive", "Syracuse University"): generic parts of GeoNames feature names (feature
+# classes H, L, R, S, T, V: waters, parks, roads, spots and buildings, relief, forests)
+# and of institutions' names; the shorter name never shortens these.
+# The generic words of places (GeoNames feature classes H, L, R, S, T, V and A's
+# second-order divisions): a name ending in one is a place ("Klamath Falls", "Harbour
+# Esplanade"), whatever the model's label.
+PLACE_HEADS = {
+    "bay", "lake", "river", "creek", "falls", "glacier", "reservoir", "dam", "canal", "sea",
+    "island", "islands", "mountain", "mountains", "hill", "hills", "valley", "canyon",
+    "forest", "park", "county", "district", "province", "municipality", "parish", "oblast",
+    "voivodeship", "prefecture", "governorate", "raion", "commune",
+    "street", "road", "drive", "avenue", "esplanade", "bridge", "airport", "station", "square",
+    "palace", "castle", "cathedral", "stadium", "arena", "hall", "tower",
+}
+# First words of names of features named after a place or person ("Lake Inari" by the
+# town Inari, "Mount Kenya", "Fort Worth"); GeoNames feature names.
+PLACE_FIRST_WORDS = {"lake", "mount", "fort", "cape", "isle", "port"}
+NAMED_AFTER_HEADS = PLACE_HEADS | {
+    "mount", "church", "house", "university", "college", "school", "hospital", "museum",
+    "library", "prize", "award", "trophy", "memorial", "festival",
+}
+# Verbs whose object is a language ("spoke Romanian", "translated into ..." has "into"):
+# VerbNet class "say-37.7" and "transfer_mesg-37.1" members that take a language; written for kg.
+LANGUAGE_VERBS = {"speak", "write", "learn", "teach", "study", "understand", "know"}
+# Verbs of a sports result whose subject and object are sides ("Liverpool beat Porto"):
+# the result verbs of sports reports (BBC Sport / Reuters match reports); written for kg.
+RESULT_VERBS = {"beat", "defeat", "thrash", "rout", "trounce"}
+# A score right after a side's name ("Porto 3-1", "Arsenal 2 Chelsea 1"): a number of goals
+# or a scoreline.
+SCORE = re.compile(r"^\d{1,3}(?:[-\u2013:]\d{1,3})?$")
+SCORELINE = re.compile(r"^\d{1,3}[-\u2013:]\d{1,3}$")
+# Last words an organisation's name is often written without ("Labour" for "Labour
+# Party", "Acme" for "Acme Corp."): the legal forms above and "party"; written for kg.
+SHORTENED_ORG_SUFFIXES = CORPORATE_SUFFIXES | {"party"}
