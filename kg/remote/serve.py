@@ -21,7 +21,7 @@ through ``kg query``'s):
   after it, from a new checkpoint. Checkpoints live in a hidden folder beside the store,
   removed when ``kg serve`` stops (or, after a SIGKILL, by the next ``kg serve``);
 - ``timeout``: Oxigraph cannot cancel a query, so with a timeout each query runs in its
-  own process (``kg.store.query.run_local_with_timeout``'s way), killed when the time is
+  own process (``kg.store.query.in_child``), killed when the time is
   up; that process dies with ``kg serve`` (``PR_SET_PDEATHSIG``).
 """
 from __future__ import annotations
@@ -323,28 +323,9 @@ def _timed_child(parent: int, store_dir: str, sparql: str, dataset: dict, accept
 
 def answer_with_timeout(store_dir: Path, sparql: str, dataset: dict, accept: str | None,
                         timeout: float) -> tuple[str, bytes]:
-    import multiprocessing
+    from kg.store.query import in_child
 
-    from kg.errors import EndpointTimeoutError
-
-    ctx = multiprocessing.get_context("spawn")
-    receiver, sender = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_timed_child, args=(os.getpid(), str(store_dir), sparql, dataset, accept, sender),
-                       daemon=True)
-    proc.start()
-    sender.close()
-    try:
-        if not receiver.poll(timeout):
-            raise EndpointTimeoutError(f"the query did not finish in {timeout:g}s (stopped)")
-        try:
-            kind, payload = receiver.recv()
-        except EOFError as exc:
-            raise QueryError(f"the query process died (exit code {proc.exitcode})") from exc
-    finally:
-        if proc.is_alive():
-            proc.kill()
-        proc.join()
-        receiver.close()
+    kind, payload = in_child(_timed_child, (os.getpid(), str(store_dir), sparql, dataset, accept), timeout)
     if kind == "syntax":
         raise SyntaxError(payload)
     if kind == "error":

@@ -158,25 +158,36 @@ def run_local(store: Store, sparql: str, timeout: float | None = None,
 
 def run_local_with_timeout(store_dir: str | Path, sparql: str, timeout: float,
                            allow_service: Iterable[str] = ()) -> ResultSet:
-    """``run_local`` in a child process that is killed after ``timeout`` seconds: Oxigraph
-    has no way to cancel a running query, so the only honest timeout is a process. The
-    child opens the store read-only itself ("spawn", not "fork": the store's threads do
-    not survive a fork)."""
-    import multiprocessing
-
-    from kg.errors import EndpointTimeoutError, KgError
+    """``run_local`` in a child process (``in_child``): the child opens the store read-only
+    itself."""
+    from kg.errors import KgError
 
     check_query(sparql, allow_service)  # refused here, before a process is started
+    kind, payload = in_child(_child, (str(store_dir), sparql, tuple(allow_service)), timeout)
+    if kind == "error":
+        raise payload if isinstance(payload, KgError) else QueryError(str(payload))
+    return payload
+
+
+def in_child(target, args: tuple, timeout: float) -> tuple[str, object]:
+    """What ``target(*args, sender)`` sends back, ``(kind, payload)``, run in a child process
+    that is killed after ``timeout`` seconds: Oxigraph has no way to cancel a running query,
+    so the only honest timeout is a process ("spawn", not "fork": the store's threads do not
+    survive a fork)."""
+    import multiprocessing
+
+    from kg.errors import EndpointTimeoutError
+
     ctx = multiprocessing.get_context("spawn")
     receiver, sender = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(str(store_dir), sparql, sender, tuple(allow_service)), daemon=True)
+    proc = ctx.Process(target=target, args=(*args, sender), daemon=True)
     proc.start()
     sender.close()
     try:
         if not receiver.poll(timeout):
             raise EndpointTimeoutError(f"the query did not finish in {timeout:g}s (stopped)")
         try:
-            kind, payload = receiver.recv()
+            return receiver.recv()
         except EOFError as exc:
             raise QueryError(f"the query process died (exit code {proc.exitcode})") from exc
     finally:
@@ -184,12 +195,9 @@ def run_local_with_timeout(store_dir: str | Path, sparql: str, timeout: float,
             proc.kill()
         proc.join()
         receiver.close()
-    if kind == "error":
-        raise payload if isinstance(payload, KgError) else QueryError(str(payload))
-    return payload
 
 
-def _child(store_dir: str, sparql: str, sender, allow_service: tuple[str, ...] = ()) -> None:
+def _child(store_dir: str, sparql: str, allow_service: tuple[str, ...], sender) -> None:
     from kg.errors import KgError
 
     try:
