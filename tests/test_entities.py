@@ -108,10 +108,10 @@ def test_organisation_key_ignores_the_legal_form(ents_nlp):
 
 @given(st.text(alphabet="ab -_\u00e9A1.\n\u0663", max_size=30), st.text(alphabet="ab-A\u00e9", min_size=1, max_size=3))
 def test_whole_word_matches_is_the_regex_it_replaces(text, name):
-    from kg.nlp.entities import _whole_word_matches
+    from kg.nlp.entities import whole_word_matches
 
     expected = [(m.start(), m.end()) for m in re.finditer(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", text)]
-    assert list(_whole_word_matches(text, name)) == expected
+    assert list(whole_word_matches(text, name)) == expected
 
 
 def test_untagged_repeat_of_a_known_name_is_a_mention(ents_nlp):

@@ -100,3 +100,11 @@ def test_the_checks_see_the_package():
     assert {"kg.build.run", "kg.rdf.mapping", "kg.store.embedded", "kg.nlp.pipeline"} <= set(MODULES)
     assert "kg.store.embedded" in GRAPH["kg.build.writer"]
     assert _stage("kg.rdf.mapping") < _stage("kg.store.exportcache") < _stage("kg.build.run")
+
+
+@pytest.mark.parametrize("path", sorted(Path(__file__).resolve().parent.glob("*.py")), ids=lambda p: p.name)
+def test_tests_use_no_private_names_of_kg(path):
+    """Tests exercise kg through its public names, as a user's code would."""
+    private = [(m, n, line) for m, names, line in _imports(f"tests.{path.stem}", path)
+               for n in names if m.split(".")[0] == "kg" and n.startswith("_") and not n.endswith("__")]
+    assert private == []

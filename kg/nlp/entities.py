@@ -530,7 +530,7 @@ class EntityConsolidator:
             for name in _written_forms(c.names, kind):
                 if len(name) < min_chars or not name[0].isupper():
                     continue
-                for s, e in _whole_word_matches(text, name):
+                for s, e in whole_word_matches(text, name):
                     if any(s < ce and cs < e for cs, ce in covered):
                         continue
                     covered.append((s, e))
@@ -582,7 +582,7 @@ class EntityConsolidator:
         return out
 
 
-def _whole_word_matches(text: str, name: str):
+def whole_word_matches(text: str, name: str):
     """(start, end) of each occurrence of name not inside a longer word or hyphenated
     compound: what re.finditer(r"(?<![\\w-])NAME(?![\\w-])") gives, without compiling a
     pattern per name (the re cache holds 512; a corpus has more names)."""
