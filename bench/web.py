@@ -4,8 +4,11 @@
     .venv/bin/python bench/web.py STORE_DIR [-n N]
 
 Picks its pages from the store itself: the first articles by date, the most mentioned
-entities, the busiest event type. Each kind is requested N times (round robin over its
-pages, after one warm-up request each); prints the median and the worst time per kind.
+entities, the busiest event type. Prints the explorer's start (``create_app``: it computes
+the store's summary, kg.web.summary), then per kind the slowest first request of its pages
+(an entity's page keeps what it derives from all the entity's events, and the console a
+query's answer, per store state: their first requests do the work), and, over N requests
+after those (round robin over its pages), the median and the worst time.
 """
 from __future__ import annotations
 
@@ -33,7 +36,9 @@ def main() -> None:
     ap.add_argument("store", type=Path)
     ap.add_argument("-n", type=int, default=20, help="requests per page kind (default 20)")
     args = ap.parse_args()
+    started = time.perf_counter()
     client = create_app(args.store).test_client()
+    start = time.perf_counter() - started
     home = client.get("/").get_data(as_text=True)
     articles, entities = links(home, "/article", 5), links(home, "/entity", 5)
     timeline = client.get("/timeline").get_data(as_text=True)
@@ -51,10 +56,14 @@ def main() -> None:
         "sparql console": ["/sparql?query=" + urllib.parse.quote(who_met)],
     }
     print(f"kg.web server time per page kind on {args.store} ({args.n} requests each, test client)")
-    print(f"{'page kind':<16}{'pages':>6}{'median ms':>11}{'worst ms':>10}")
+    print(f"explorer start (the store's summary): {start:.1f} s")
+    print(f"{'page kind':<16}{'pages':>6}{'first ms':>10}{'median ms':>11}{'worst ms':>10}")
     for kind, urls in kinds.items():
-        for u in urls:  # warm-up (and a check)
+        first = []
+        for u in urls:  # the first request of each page (and a check)
+            t = time.perf_counter()
             resp = client.get(u)
+            first.append((time.perf_counter() - t) * 1000)
             if resp.status_code != 200:
                 raise SystemExit(f"{u}: HTTP {resp.status_code}")
         times = []
@@ -62,7 +71,7 @@ def main() -> None:
             t = time.perf_counter()
             client.get(urls[i % len(urls)]).get_data()
             times.append((time.perf_counter() - t) * 1000)
-        print(f"{kind:<16}{len(urls):>6}{statistics.median(times):>11.1f}{max(times):>10.1f}")
+        print(f"{kind:<16}{len(urls):>6}{max(first):>10.1f}{statistics.median(times):>11.1f}{max(times):>10.1f}")
 
 
 if __name__ == "__main__":

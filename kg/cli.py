@@ -32,6 +32,18 @@ def _store_option(f):
                         help="Store folder (default: OUT/store, i.e. exports/store).")(f)
 
 
+def _link_options(f):
+    f = click.option("--offline", is_flag=True,
+                     help="Ask the endpoint nothing: decide from the answers kept from earlier runs.")(f)
+    f = click.option("--contact", envvar="KG_CONTACT", default=None, metavar="EMAIL|URL",
+                     help="Your contact, sent in the User-Agent (Wikidata's service requires one; "
+                          "default: $KG_CONTACT).")(f)
+    f = click.option("--endpoint", default=None, metavar="URL",
+                     help="Wikibase SPARQL endpoint to link against (default: Wikidata's, "
+                          "https://query.wikidata.org/sparql).")(f)
+    return f
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kg")
 @click.option("-v", "--verbose", is_flag=True, help="Log more.")
@@ -61,21 +73,30 @@ def cli(verbose: bool) -> None:
 @click.option("--published", default=None, metavar="DATE",
               help="Creation time of articles without one (front matter `published`); without it their "
                    "relative dates (\"last year\") stay unresolved.")
-def build(paths, out_dir, store_dir, pipeline, base_iri, batch_size, workers, scheduler, prune, progress, published):
+@_link_options
+@click.option("--link", "do_link", is_flag=True,
+              help="Then link people, organisations and places to Wikidata items (as kg link does).")
+def build(paths, out_dir, store_dir, pipeline, base_iri, batch_size, workers, scheduler, prune, progress, published,
+          do_link, endpoint, contact, offline):
     """Build the graph of PATHS (files or folders; default: seeds/).
 
     Example: kg build seeds/ --out exports --workers 2
 
     Example: kg build notes/ --published 2024-05-01
+
+    Example: kg build seeds/ --link --contact me@example.org
     """
     from kg.build import BuildOptions, build as run_build
     from kg.build.run import published_option
     from kg.rdf.vocab import DEFAULT_BASE_IRI
 
+    target = _link_endpoint(endpoint, contact, offline) if do_link else None  # a wrong option fails before the build
+
     opts = BuildOptions(out_dir=out_dir, store_dir=store_dir, pipeline=pipeline,
                         base_iri=base_iri or DEFAULT_BASE_IRI, batch_size=batch_size, workers=workers,
                         scheduler=scheduler, prune=prune, progress=progress,
-                        published=published_option(published) if published else None)
+                        published=published_option(published) if published else None,
+                        link=target, link_offline=offline)
     report = run_build(paths or [Path("seeds")], opts)
     for problem in report.failed:
         _say(f"skipped {problem}")
@@ -86,6 +107,18 @@ def build(paths, out_dir, store_dir, pipeline, base_iri, batch_size, workers, sc
         _say(f"wrote {path}")
     if report.failed:
         sys.exit(1)
+
+
+def _link_endpoint(url, contact, offline, creds=None, timeout=None):
+    from kg.linking import WIKIDATA_SPARQL, Endpoint
+
+    extra = {"timeout": timeout} if timeout else {}
+    if creds:
+        extra.update(user=creds.user, password=creds.password, auth=creds.auth)
+    endpoint = Endpoint(url or WIKIDATA_SPARQL, contact, **extra)
+    if not offline:
+        endpoint.check_contact()
+    return endpoint
 
 
 def _endpoint_auth_options(f):
@@ -297,6 +330,35 @@ def remove(ids, out_dir, store_dir):
     for notice in report.notices:
         _say(notice)
     _say(report.summary())
+
+
+@cli.command()
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True,
+              help="Build folder whose store to link (its exports are rewritten).")
+@_store_option
+@_link_options
+@_endpoint_auth_options
+def link(out_dir, store_dir, endpoint, contact, offline, user, auth, password_prompt, timeout):
+    """Link the people, organisations and places of the built articles to Wikidata items
+    (exact English labels and aliases, ranked by the article's other entities). Each
+    decision goes into the store's links graph with its score and when the endpoint was
+    asked; answers are kept, so a re-run asks only about new names. An endpoint that
+    fails leaves the rest unlinked until the next run (exit code 0). Credentials only
+    with --user (password: $KG_ENDPOINT_PASSWORD or a prompt), for the endpoint's origin.
+
+    Example: kg link --contact me@example.org
+
+    Example: kg link --endpoint http://127.0.0.1:7878/query --contact ops@example.org --timeout 10
+    """
+    creds = _credentials(user, auth, password_prompt) if user else None  # never $KG_ENDPOINT_USER's, silently
+    from kg.build import BuildOptions, link as run_link
+
+    target = _link_endpoint(endpoint, contact, offline, creds, timeout)
+    report = run_link(target, BuildOptions(out_dir=out_dir, store_dir=store_dir), offline=offline)
+    for notice in report.notices:
+        _say(notice)
+    for path in report.exports:
+        _say(f"wrote {path}")
 
 
 def main(argv=None) -> int:

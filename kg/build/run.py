@@ -21,14 +21,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from kg.build import backends
-from kg.build.extractor import Extractor
+from kg.build import backends, identity
+from kg.build.extractor import Built, Extractor, map_record
 from kg.build.progress import Progress
-from kg.build.writer import Writer
+from kg.build.writer import Writer, write_graphs
 from kg.reading.articles import ARTICLE_SUFFIXES, Article, ReadProblem, describe_skipped, iter_articles
 from kg.errors import InputError, StoreError, UsageError
 from kg.store.exportcache import ExportCache
 from kg.store.embedded import Store
+from kg.store.records import RecordStore
+from kg.linking import Endpoint, decisions, link as link_records
 from kg.rdf.iris import Minter
 from kg.rdf.vocab import DEFAULT_BASE_IRI
 
@@ -50,6 +52,8 @@ class BuildOptions:
     formats: tuple[str, ...] = ("turtle", "trig")
     progress: bool | None = None  # None: a bar on a terminal, log lines otherwise
     published: str | None = None  # creation time of articles that give none (ISO 8601 date / date-time)
+    link: Endpoint | None = None  # then link to Wikidata items through this endpoint (kg.linking)
+    link_offline: bool = False  # ... deciding from the answers cached in the store only
 
     @property
     def store_path(self) -> Path:
@@ -99,15 +103,16 @@ def build(paths: Iterable[str | Path], options: BuildOptions | None = None) -> B
     extractor = Extractor(opts.pipeline, opts.base_iri)  # here too: fails early, forked workers share it
     backend = backends.backend(extractor, opts.workers, opts.scheduler)  # before the store: see LocalPool
     try:
-        with Store(opts.store_path) as store, ExportCache(store) as cache:
+        with Store(opts.store_path) as store, ExportCache(store) as cache, RecordStore(opts.store_path) as records:
             existing = store.built_articles_with_activity()
             _check_base_iri(store, extractor.minter.base, existing)
-            todo, seen, unknown, undated = _plan(paths, existing, extractor.activity, report, opts.published)
+            todo, seen, unknown, undated = _plan(paths, existing, extractor.activity, report, opts.published,
+                                                 records.stamps())
             if todo:
                 log.info("%s to build, %d unchanged", plural(len(todo), "article"), report.unchanged)
                 articles = (a for a in _dated(iter_articles(paths), opts.published)
                             if isinstance(a, Article) and a.id in todo)
-                with Writer(store, cache, extractor.map) as writer, Progress(len(todo), opts.progress) as bar:
+                with Writer(store, cache, records, extractor.map) as writer, Progress(len(todo), opts.progress) as bar:
                     for results in backend.run(articles, opts.batch_size):
                         graphs = []
                         for res in results:
@@ -130,8 +135,12 @@ def build(paths: Iterable[str | Path], options: BuildOptions | None = None) -> B
                                       f"store (the build keeps them until it can read every input)")
             elif opts.prune:
                 for aid in sorted(set(existing) - seen):
-                    _drop(store, cache, existing[aid][0])
+                    _drop(store, cache, records, aid, existing[aid][0])
                     report.removed += 1
+            if opts.link is not None:
+                report.notices.append(link_records(store, records.items(), opts.link,
+                                                   offline=opts.link_offline).summary())
+            settle_identities(store, cache, records, extractor.minter)
             report.exports = cache.write(opts.out_dir, opts.formats)
             report.triples = cache.quad_count()
     finally:
@@ -147,14 +156,17 @@ def remove(ids: Iterable[str], options: BuildOptions | None = None) -> BuildRepo
     opts = options or BuildOptions()
     report = BuildReport()
     started = time.monotonic()
-    with Store(opts.store_path, create=False) as store, ExportCache(store) as cache:
+    with Store(opts.store_path, create=False) as store, ExportCache(store) as cache, \
+            RecordStore(opts.store_path) as records:
         existing = store.built_articles_with_activity()
         for aid in dict.fromkeys(ids):
             if aid not in existing:
                 report.notices.append(f"not in the store: {aid!r} (nothing to remove)")
                 continue
-            _drop(store, cache, existing[aid][0])
+            _drop(store, cache, records, aid, existing[aid][0])
             report.removed += 1
+        settle_identities(store, cache, records, Minter(store.recorded_base_iri() or _base_of(existing)
+                                                        or DEFAULT_BASE_IRI))
         report.exports = cache.write(opts.out_dir, opts.formats)
         report.triples = cache.quad_count()
     report.seconds = time.monotonic() - started
@@ -162,11 +174,13 @@ def remove(ids: Iterable[str], options: BuildOptions | None = None) -> BuildRepo
 
 
 def _plan(paths: list[Path], existing: dict, activity: str, report: BuildReport,
-          published: str | None = None) -> tuple[set[str], set[str], str | None, set[str]]:
+          published: str | None = None, stamps: dict[str, str] | None = None
+          ) -> tuple[set[str], set[str], str | None, set[str]]:
     """A first, cheap pass over the inputs (no NLP): the ids to build, the ids still in
     the inputs (those built, and those of inputs refused: their graphs stay), and an input
     whose ids are unknown (then nothing may be pruned), if any, and the ids to build that have
-    no creation time. Problems go to the report."""
+    no creation time. Problems go to the report. An article whose record the record store
+    lacks or holds for another build (``stamps``; a crash, an older kg) is built again."""
     todo, seen, unknown, undated = set(), set(), None, set()
     skipped: Counter = Counter()
     for item in _dated(iter_articles(paths, skipped), published):
@@ -180,7 +194,8 @@ def _plan(paths: list[Path], existing: dict, activity: str, report: BuildReport,
             continue
         seen.add(item.id)
         known = existing.get(item.id)
-        if known and known[1] == item.content_hash and known[2] == activity:
+        if known and known[1] == item.content_hash and known[2] == activity \
+                and (stamps is None or stamps.get(item.id) == f"{item.content_hash} {activity}"):
             report.unchanged += 1
         else:
             todo.add(item.id)
@@ -235,8 +250,56 @@ def _base_of(existing: dict) -> str | None:
     return None
 
 
-def _drop(store: Store, cache: ExportCache, graph: str) -> None:
+def _drop(store: Store, cache: ExportCache, records: RecordStore, article_id: str, graph: str) -> None:
     cache.forget(graph)
     store.drop_graph(graph)
+    records.forget(article_id)
+
+
+def link(endpoint: Endpoint, options: BuildOptions | None = None, offline: bool = False) -> BuildReport:
+    """Link the store's people, organisations and places to Wikidata items (kg.linking),
+    give the graphs the links (one entity per item, its kind) and rewrite the exports.
+    The endpoint failing is a notice: what was answered is kept, the next run finishes."""
+    opts = options or BuildOptions()
+    report = BuildReport()
+    started = time.monotonic()
+    with Store(opts.store_path, create=False) as store, ExportCache(store) as cache, \
+            RecordStore(opts.store_path) as records:
+        if not records.stamps() and store.graphs():
+            raise StoreError(f"{opts.store_path} holds no extraction records to link (a store an older kg "
+                             f"made): build it again with this kg first")
+        report.notices.append(link_records(store, records.items(), endpoint, offline=offline).summary())
+        built = store.built_articles_with_activity()
+        settle_identities(store, cache, records, Minter(store.recorded_base_iri() or _base_of(built)
+                                                        or DEFAULT_BASE_IRI))
+        report.exports = cache.write(opts.out_dir, opts.formats)
+        report.triples = cache.quad_count()
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def settle_identities(store: Store, cache: ExportCache, records: RecordStore, minter: Minter,
+                      batch: int = 256) -> int:
+    """Give every article's entities their corpus-wide identity (kg.build.identity) and
+    re-map, from its stored record, each article whose identities changed since its graph
+    was made. Returns how many were re-mapped.
+
+    The identities are a function of the articles in the store and of the Wikidata links
+    it holds (``kg link``), so the graphs are those of a clean build, whatever was added
+    or removed, in what order."""
+    built = store.built_articles_with_activity()
+    for aid in sorted(set(records.stamps()) - set(built)):  # a crash between drop and forget
+        records.forget(aid)
+    names = [identity.Name(a, e, kind, key, label, tuple(alts)) for a, e, kind, key, label, alts in records.names()]
+    changes = identity.resolve(names, decisions(store))
+    stored = records.identities()
+    todo = sorted(aid for aid, d in stored.items() if identity.digest(changes.get(aid)) != d)
+    for i in range(0, len(todo), batch):
+        chunk = todo[i: i + batch]
+        graphs = [Built(aid, map_record(records.get(aid), minter, changes.get(aid))) for aid in chunk]
+        write_graphs(store, cache, records, graphs, {aid: identity.digest(changes.get(aid)) for aid in chunk})
+    if todo:
+        log.info("%s re-mapped with corpus-wide identities", plural(len(todo), "article"))
+    return len(todo)
 
 

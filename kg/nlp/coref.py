@@ -9,7 +9,10 @@ add nothing, since a wrong link merges two entities in the graph.
 """
 from __future__ import annotations
 
+import numpy
+from spacy.attrs import POS
 from spacy.language import Language
+from spacy.symbols import NOUN, PRON
 from spacy.tokens import Doc, Span
 
 from kg.nlp.lexicons.coreference import CITY, COUNTRY, DESCRIPTION_HEADS, IT_ARGUMENT_DEPS, PRONOUNS
@@ -49,12 +52,16 @@ class Coreference:
         sents = list(doc.sents)
         sent_of = {}
         for i, s in enumerate(sents):
-            for t in s:
-                sent_of[t.i] = i
+            for t in range(s.start, s.end):  # indices: no Token object per token
+                sent_of[t] = i
         quoted = quoted_regions(text_of(doc))
         gender: dict[str, str] = {}
         added: list[tuple[object, Mention]] = []
-        for tok in doc:
+        # Only pronouns and nouns can refer (the two branches below): the others are
+        # passed over in spaCy's array, without making a Token of each.
+        pos = doc.to_array(POS)
+        for i in numpy.flatnonzero((pos == PRON) | (pos == NOUN)):
+            tok = doc[int(i)]
             want = None
             low = tok.lower_
             if low in PRONOUNS and tok.pos_ == "PRON":

@@ -8,7 +8,9 @@ mentions, finds later mentions the model missed, and gives each group a cross-ar
 """
 from __future__ import annotations
 
+import difflib
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
@@ -18,19 +20,28 @@ from spacy.tokens import Doc
 
 from kg.nlp.spans import text_of
 from kg.nlp import gazetteer
+from kg.nlp.keys import entity_key, key_name
 from kg.nlp.lexicons import ontonotes as onto
 from kg.nlp.lexicons.dependencies import APPOS, DOBJ, NSUBJ, POBJ
 from kg.nlp.lexicons.entities import (ABBREVIATED_WORDS, AMOUNT_LABELS, CORPORATE_SUFFIXES, FLIGHT_WORDS,
-                                      LABEL_KINDS, LANGUAGE_VERBS, MODEL_DESIGNATION, NAME_FUNCTION_WORDS,
-                                      NAMED_AFTER_HEADS, ORG_DESCRIPTOR_ENDING, ORG_DESCRIPTORS, ORG_NAME_PREFIXES,
-                                      ORG_NAME_SUFFIXES, ORG_NAME_WORDS, PERSON_DESCRIPTORS, PLACE_FIRST_WORDS,
-                                      PLACE_HEADS, RESULT_VERBS, SCORE, SCORELINE, SHORTENED_ORG_SUFFIXES, TITLES)
+                                      INSTITUTION_HEADS, LABEL_KINDS, LANGUAGE_VERBS, MODEL_DESIGNATION,
+                                      NAME_FUNCTION_WORDS, NAMED_AFTER_HEADS, ORG_DESCRIPTOR_ENDING, ORG_DESCRIPTORS,
+                                      ORG_NAME_PREFIXES, ORG_NAME_SUFFIXES, ORG_NAME_WORDS, PERSON_DESCRIPTORS,
+                                      PLACE_FIRST_WORDS, PLACE_HEADS, RESULT_VERBS, SCORE, SCORELINE,
+                                      SHORTENED_ORG_SUFFIXES, TITLES)
 from kg.nlp.lexicons.time import STANDALONE_TIME_ZONES as TIME_ZONES  # "16:15 UTC": a time, not an ORG
 from kg.records import EVENT, LANGUAGE, LAW, NORP, ORG, PERSON, PLACE, PRODUCT, WORK_OF_ART, EntityRecord, Mention
 
 # Kinds whose mentions are names that can be merged and linked across articles; the
 # order breaks ties in the kind vote.
 NAME_KINDS = (PERSON, ORG, PLACE, NORP, PRODUCT, WORK_OF_ART, LAW, LANGUAGE, EVENT)
+# Kinds the model gives a person's surname when alone that still join the person's full
+# name: a nationality for a surname ending like one ("Bohigian", "Petrosian"). (A product
+# or work label is kept apart: "Martin" after a mislabelled "Lockheed Martin".)
+MISLABELLED_SURNAME_KINDS = (NORP,)
+# How alike (difflib ratio) two names must be to be one name written two ways ("General
+# Motor" for "General Motors"): one letter in ten; set for kg.
+NAME_VARIANT_SIMILARITY = 0.9
 # A trailing possessive marker left inside a span ("Trump's", "Russians'").
 POSSESSIVE = re.compile(r"(?:['\u2019]s?)$")
 
@@ -293,17 +304,6 @@ def _descriptor_kind(doc: Doc, first: int) -> str | None:
     return None
 
 
-def _key_name(kind: str, label: str) -> str:
-    """The name part of a cross-article key: an organisation's name without its legal
-    form ("General Motors Corporation", "General Motors Corp." -> "general motors"), so
-    articles that write it differently meet; never shorter than one word."""
-    words = gazetteer.norm(label).split()
-    if kind == ORG:
-        while len(words) > 1 and words[-1] in CORPORATE_SUFFIXES:
-            words = words[:-1]
-    return " ".join(words)
-
-
 def _family(kinds: set[str]) -> str:
     """Names merge only within a family: people, organisations and places can be
     confused by the model and are voted on; peoples, products, works... stay apart."""
@@ -313,8 +313,11 @@ def _family(kinds: set[str]) -> str:
 
 
 def _acronyms(name: str) -> set[str]:
+    """Initials of the capitalised words ("NFS"), also with the small words' initials
+    ("TFF" for "Tears for Fears"), and without a legal form."""
+    out = {"".join(w[0].upper() for w in re.split(r"[\s\-]+", name) if w and w[0].isalpha())}
     words = [w for w in re.split(r"[\s\-]+", name) if w and w[0].isupper()]
-    out = {"".join(w[0] for w in words)}
+    out.add("".join(w[0] for w in words))
     while words and words[-1].lower().rstrip(".") in CORPORATE_SUFFIXES:
         words = words[:-1]
         out.add("".join(w[0] for w in words))
@@ -347,9 +350,38 @@ def _named_after(name: str, short: "_Cluster", long: "_Cluster") -> bool:
         return True
     words = name.split()
     n = len(words)
+    institution = short.kind() == ORG  # "Yale" for "Yale College": the college
     return any(len(f) > n and (f[:n] == words and f[-1].lower() in NAMED_AFTER_HEADS
+                               and not (institution and f[-1].lower() in INSTITUTION_HEADS)
                                or f[-n:] == words and len(f) == n + 1 and f[0].lower() in PLACE_FIRST_WORDS)
                for f in (full.split() for full in long.names))
+
+
+def _named_before(name: str, short: "_Cluster", long: "_Cluster", lead: int) -> bool:
+    """A name the text uses before a longer name it begins names something else: "Sony"
+    then "Sony Pictures", "Xbox" then "Xbox Live Arcade" (a writer shortens a name after
+    giving it in full, not before). A headline (text before ``lead``) comes first but is
+    written in short forms ("Ford sales spike" over "Ford Motor Company said"), so it does
+    not count; nor does a legal form or "Party" added ("Chrysler" then "Chrysler LLC").
+    A person's name is not concerned."""
+    words = name.split()
+    begun = [f[len(words):] for f in (n.split() for n in long.names) if f[:len(words)] == words]
+    if long.kind() == PERSON or not begun or all(
+            all(w.rstrip(".,").lower() in SHORTENED_ORG_SUFFIXES for w in rest) for rest in begun):
+        return False
+    return _introduced(short, lead) < _introduced(long, lead)
+
+
+def _introduced(cluster: "_Cluster", lead: int) -> float:
+    """Where the text after the headline first names the entity (never: infinity)."""
+    return min((m.start for m in cluster.mentions if m.start >= lead), default=float("inf"))
+
+
+def _headline_end(text: str) -> int:
+    """The end of the headline: a first line that does not end a sentence ("Ford sales
+    spike"), as headlines and titles are written; 0 where the text starts with prose."""
+    first = text.split("\n", 1)[0].rstrip()
+    return len(first) if "\n" in text and first and first[-1] not in ".!?\"'”" else 0
 
 
 def _initialled(short: str, long: str) -> bool:
@@ -361,9 +393,69 @@ def _initialled(short: str, long: str) -> bool:
     return all(a == b or a.rstrip(".") == b[:1] and len(a.rstrip(".")) == 1 for a, b in zip(s[:-1], l[:-1]))
 
 
+def _surname_of(name: str, long: "_Cluster") -> bool:
+    """Does ``name`` end one of the (several-word) names of a person's cluster?"""
+    words = name.split()
+    return any(len(f) > len(words) and f[-len(words):] == words
+               for f in (n.split() for n in long.names)) and long.kind() == PERSON
+
+
+def _person_form(name: str, short: "_Cluster", long: "_Cluster") -> bool:
+    """Is ``name`` a shorter form of a person's name that a reader takes for that person
+    whatever the model's label: the surname ("Bohigian" after "David Bohigian", even
+    labelled a nationality: one bad label does not split the person), or the
+    first and last names without the middle ones ("Henrik Angell" for "Henrik August
+    Angell"). A nationality word ("Chinese") is never a surname here."""
+    words = name.split()  # (cheap tests first: this runs for every pair of names)
+    if len(words) == 2 and any(len(f) > 2 and f[0] == words[0] and f[-1] == words[-1]
+                               for f in (n.split() for n in long.names)):
+        return _family({m.kind for m in short.mentions}) == "named" and long.kind() == PERSON
+    return (len(words) == 1 and all(m.kind in MISLABELLED_SURNAME_KINDS and m.place is None and m.group_of is None
+                                    for m in short.mentions)
+            and _surname_of(name, long) and gazetteer.demonym(name) is None)
+
+
+def _referent(name: str, short: "_Cluster", parents: list["_Cluster"]) -> list["_Cluster"]:
+    """Of several people a short name fits ("Piccard" after "Franck Piccard" and his
+    sister "Leila Piccard"), the one introduced first: news and reference style name a
+    person in full first and by surname after, and tell a namesake introduced later apart
+    by a first name (AP Stylebook, "second reference"). A surname names a person before an
+    organisation called after one ("Morris" after "William Morris" and "Morris & Co."); an
+    acronym is the name it abbreviates, not others written with it ("New GM").
+    A name several organisations or places begin ("BBC" beside "BBC One" and "BBC HD")
+    names none of them: it stays its own entity."""
+    compact = name.replace(".", "")
+    expanded = [c for c in parents if compact.isupper() and any(compact in _acronyms(n) for n in c.names)]
+    if len(expanded) == 1:
+        return expanded  # "GM" is "General Motors", not "New GM" or "GM Europe" built on it
+    people = [c for c in parents if c.kind() == PERSON]
+    if len(people) < len(parents):
+        people = [c for c in people if _surname_of(name, c)] if short.kind() not in (ORG, PLACE) else []
+    if not people:
+        # "GM" after "General Motors" and a misspelt "General Motor": one name, twice
+        return [min(parents, key=_first_named)] if _one_name_written_twice([c.full for c in parents]) else parents
+    first, *others = sorted(people, key=_first_named)
+    if others and _first_named(short) > min(map(_first_named, others)):
+        return parents  # the namesake was already named when the short name came
+    return [first]
+
+
+def _first_named(cluster: "_Cluster") -> int:
+    return min(m.start for m in cluster.mentions)
+
+
+def _one_name_written_twice(names: list[str]) -> bool:
+    """Are these names one name written differently: a legal form ("Ford Motor Co.",
+    "Ford Motor Company"), a letter ("General Motor"), an accent?"""
+    keys = [_compact(key_name(ORG, n)) for n in names]
+    return all(difflib.SequenceMatcher(None, keys[0], k).ratio() >= NAME_VARIANT_SIMILARITY for k in keys[1:])
+
+
 def _compact(name: str) -> str:
-    """"TimeCo", "Time Co" and "Time Co." written alike."""
-    return re.sub(r"[\s.\-]+", "", name).casefold()
+    """"TimeCo", "Time Co" and "Time Co." written alike; "Durán" and "Duran" too (a name
+    is often written without its accents)."""
+    folded = unicodedata.normalize("NFKD", re.sub(r"[\s.\-]+", "", name).casefold())
+    return "".join(c for c in folded if not unicodedata.combining(c))
 
 
 def _written_forms(names: list[str], kind: str) -> list[str]:
@@ -459,13 +551,13 @@ class EntityConsolidator:
         mentions += _appositive_names(doc, cfg.descriptor_weight)
         names = [m for m in mentions if m.kind in NAME_KINDS]
         values = [m for m in mentions if m.kind not in NAME_KINDS]
-        clusters = self._cluster(names)
+        clusters = self._cluster(names, _headline_end(text_of(doc)))
         if cfg.find_missed:
             self._find_missed(doc, clusters, mentions, cfg.min_missed_name_chars)
-        doc._.kg_entities = self._records(clusters, values)
+        doc._.kg_entities = self._records(clusters, values, text_of(doc))
         return doc
 
-    def _cluster(self, mentions: list[_Mention]) -> list[_Cluster]:
+    def _cluster(self, mentions: list[_Mention], lead: int = 0) -> list[_Cluster]:
         # A name in capitals (a headline, a dateline "LONDON") is the name written
         # normally elsewhere in the article.
         # Names that differ only in spacing or full stops ("TimeCo", "Time Co") are one.
@@ -508,8 +600,11 @@ class EntityConsolidator:
             family = _family(kinds)
             own = _Cluster(name)
             own.mentions = by_name[name]
-            parents = [c for c in named if any(_compatible(name, n) or _initialled(name, n) for n in c.names)
-                       and _family({c.kind()}) == family and not _named_after(name, own, c)]
+            parents = [c for c in named if (any(_compatible(name, n) or _initialled(name, n) for n in c.names)
+                                            and _family({c.kind()}) == family or _person_form(name, own, c))
+                       and not _named_after(name, own, c) and not _named_before(name, own, c, lead)]
+            if len(parents) > 1:
+                parents = _referent(name, own, parents)
             if len(parents) == 1:
                 parents[0].names.append(name)
                 parents[0].mentions += by_name[name]
@@ -536,8 +631,9 @@ class EntityConsolidator:
                     covered.append((s, e))
                     c.mentions.append(_Mention(s, e, name, kind, name, 0))
 
-    def _records(self, clusters: list[_Cluster], values: list[_Mention]) -> list[EntityRecord]:
-        context_countries = {c.place.country_code for c in clusters if c.place}
+    def _records(self, clusters: list[_Cluster], values: list[_Mention], text: str) -> list[EntityRecord]:
+        resolved = _resolve_places(clusters, text)
+        places: dict[int, gazetteer.Place] = {}  # id(record) -> its place
         by_geo: dict[int, str] = {}  # geonameid -> entity id, filled once ids are known
         pending: list[tuple[EntityRecord, _Cluster]] = []
         out = []
@@ -548,12 +644,9 @@ class EntityConsolidator:
                 Mention(m.start, m.end, m.text) for m in sorted(c.mentions, key=lambda m: (m.start, m.end))])
             rec.alt_labels = sorted({n for n in c.names if n != label})
             pending.append((rec, c))
-            place = c.place
-            # A gazetteer match needs the whole name: "Olympic" cut from "Olympic
-            # Stadium" is no town called Olympic.
-            if place is None and kind == PLACE and not all(m.cut for m in c.mentions):
-                place = gazetteer.city(label, context_countries)
+            place = resolved.get(label, c.place) if kind == PLACE else c.place
             if place is not None:
+                places[id(rec)] = place
                 if place.geonameid and place.name != label:  # the gazetteer's name is canonical
                     rec.alt_labels = sorted({*rec.alt_labels, label} - {place.name})
                     rec.label = label = place.name
@@ -563,7 +656,7 @@ class EntityConsolidator:
                 rec.lat, rec.long = place.lat, place.long
                 rec.key = f"place:geonames:{place.geonameid}" if place.geonameid else f"place:{gazetteer.norm(label)}"
             else:
-                rec.key = f"{kind.lower()}:{_key_name(kind, label)}"
+                rec.key = entity_key(kind, label)
             out.append(rec)
         for m in values:
             out.append(EntityRecord(id="", kind=m.kind, label=m.text, key="",
@@ -579,7 +672,38 @@ class EntityConsolidator:
             group_of = next((m.group_of for m in c.mentions if m.group_of), None)
             if group_of is not None:
                 r.nationality = by_geo.get(group_of.geonameid)
+        # The places a place lies in: the article's entity where it mentions the place,
+        # else the GeoNames resource (no unmentioned entity in the article's graph).
+        by_place = {places[id(r)].ident: r.id for r in out if id(r) in places}
+        for r in out:
+            place = places.get(id(r))
+            if place is not None:
+                r.place_type, r.region_code = place.kind, place.code
+                r.contained_in = [ref for q in gazetteer.containers(place) if (ref := by_place.get(q.ident) or q.iri)]
         return out
+
+
+def _resolve_places(clusters: list[_Cluster], text: str) -> dict[str, gazetteer.Place]:
+    """The gazetteer's reading of the article's place names (``gazetteer.resolve``), by
+    label. A country named by an adjective ("Georgian") is certain; one named by its name
+    may be a namesake ("Georgia" beside Atlanta). A gazetteer match needs the whole name:
+    "Olympic" cut from "Olympic Stadium" is no town called Olympic. "A, B" in the text
+    (two place mentions with a comma between) says that A lies in B."""
+    names, known, label_at, spans = [], [], {}, []
+    for c in clusters:
+        if c.place is not None and (not c.place.is_country or any(m.place for m in c.mentions)):
+            known.append(c.place)
+            continue
+        if c.place is None and (c.kind() != PLACE or all(m.cut for m in c.mentions)):
+            continue
+        label = c.place.name if c.place else c.full
+        names.append(label)
+        for m in c.mentions:
+            label_at[m.start] = label
+            spans.append((label, m.end))
+    written = {(label, label_at[end + 2]) for label, end in spans
+               if text[end:end + 2] == ", " and label_at.get(end + 2, label) != label}
+    return gazetteer.resolve(names, known, written)
 
 
 def whole_word_matches(text: str, name: str):

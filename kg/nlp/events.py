@@ -27,7 +27,8 @@ from spacy.attrs import DEP, HEAD, POS
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from kg.records import LAW, NORP, ORG, PERSON, PLACE, PRODUCT, UNNAMED, WORK_OF_ART, EntityRecord, EventRecord, Mention, Role
+from kg.records import (LAW, NORP, ORG, PERSON, PLACE, PRODUCT, UNNAMED, VALUE_KINDS, WORK_OF_ART, EntityRecord,
+                        EventRecord, Mention, Role)
 from kg.nlp.lexicons.dependencies import (ACL, ADVCL, ADVMOD, AGENT, AMOD, APPOS, CC, CCOMP, COMPOUND, CONJ,
                                           DATIVE, DET, DOBJ, NEG, NMOD, NPADVMOD, NUMMOD, PCOMP, POBJ, POSS,
                                           PREP, PUNCT, RELCL, ROOT, TMOD, XCOMP)
@@ -245,7 +246,8 @@ class _Context:
 
     def unnamed(self, tok: Token) -> str:
         """A participant the text describes without naming it ("10,000 jobs", "the
-        plant"): an entity of this article only, for the noun phrase up to its head."""
+        plant"): an entity of this article only, labelled with the noun phrase up to
+        its head and mentioned at its head (_anchor)."""
         if tok.i in self.unnamed_ids:
             return self.unnamed_ids[tok.i]
         left = min([t.i for c in tok.lefts if c.dep_ not in (PUNCT, CC) for t in c.subtree] + [tok.i])
@@ -254,12 +256,41 @@ class _Context:
         span = self.doc[left:tok.i + 1]
         words = [t for t in span if t.dep_ != DET or t.i != left]
         label = " ".join(t.text for t in words) if words else tok.text
+        anchor = self.doc[self._anchor(left, tok.i):tok.i + 1]
         rec = EntityRecord(id=f"e{len(self.ents)}", kind=UNNAMED, label=label, key="",
-                           mentions=[Mention(span.start_char, span.end_char, span.text)])
+                           mentions=[Mention(anchor.start_char, anchor.end_char, anchor.text)])
         self.ents.append(rec)
         self.kinds[rec.id] = UNNAMED
         self.unnamed_ids[tok.i] = rec.id
         return rec.id
+
+    def _anchor(self, left: int, head: int) -> int:
+        """Where the mention of a described participant starts: at its head noun, with
+        the common nouns compounded onto it and a possessor that is a common noun
+        ("Russian officials", "the Berlin-based artist", "Their car workers", "the
+        companies' names" -> "officials", "artist", "car workers", "companies' names").
+        The mention is the phrase's head (ACE's mention head); the label keeps the whole
+        description. Names inside the phrase have mentions of their own, and determiners,
+        numbers and adjectives ("Their", "Two", "American") describe the thing, they do
+        not name it. See ontology/README.md, "Events and roles"."""
+        start = self._compounded(head, left)
+        for c in self.doc[head].lefts:
+            if c.dep_ == POSS and c.pos_ == "NOUN" and c.i >= left and not self._in_name(c):
+                start = min(start, self._compounded(c.i, left))
+        return start
+
+    def _compounded(self, i: int, left: int) -> int:
+        """The first of the common nouns compounded onto token i ("car workers")."""
+        while i > left:
+            t = self.doc[i - 1]
+            if t.dep_ != COMPOUND or t.pos_ != "NOUN" or self._in_name(t):
+                break
+            i -= 1
+        return i
+
+    def _in_name(self, tok: Token) -> bool:
+        eid = self.ent_index.token(tok)
+        return bool(eid) and self.kinds.get(eid) not in VALUE_KINDS
 
     def time(self, tok: Token) -> str | None:
         return self.time_index.token(tok)

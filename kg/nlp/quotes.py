@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import re
 
+import numpy
+from spacy.attrs import POS
 from spacy.language import Language
+from spacy.symbols import VERB
 from spacy.tokens import Doc, Span, Token
 
 from kg.records import NORP, ORG, PERSON, PLACE, Mention, QuoteRecord
@@ -75,7 +78,9 @@ class QuoteFinder:
             span = doc.char_span(q.start, q.end, alignment_mode="expand")
             if span is not None:
                 speech.update(range(span.start, span.end))
-        for tok in doc if self.reported_speech else ():
+        # Only verbs can be cues: picked from spaCy's array, no Token made for the rest.
+        verbs = numpy.flatnonzero(doc.to_array(POS) == VERB).tolist() if self.reported_speech else []
+        for tok in (doc[i] for i in verbs):
             if tok.i in inside or tok.lemma_.lower() not in CUE_VERBS or tok.pos_ != "VERB":
                 continue
             comp = [c for c in tok.children if c.dep_ == CCOMP and c.i not in speech]
@@ -148,12 +153,16 @@ class QuoteFinder:
         return None
 
 
+_QUOTE_OR_LINE = re.compile(f"[{re.escape(QUOTE_MARKS)}\n]")
+
+
 def quoted_regions(text: str) -> list[tuple[int, int]]:
     """Spans from an opening to a closing quotation mark (both included). Straight double
     quotes pair up in order; curly ones open and close; an apostrophe inside a word
     (Trump’s) is not a quote. A paragraph break closes an unclosed quote."""
     regions, open_at = [], None
-    for i, ch in enumerate(text):
+    for m in _QUOTE_OR_LINE.finditer(text):  # only these characters matter: no walk over every one
+        i, ch = m.start(), m.group()
         if ch in QUOTE_MARKS:
             if open_at is None and ch != CLOSING_ONLY:
                 open_at = i

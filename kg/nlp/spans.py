@@ -24,7 +24,9 @@ class MentionIndex:
     def at(self, start: int, end: int) -> str | None:
         best, best_len = None, -1
         i = bisect.bisect_right(self._starts, end - 1)
-        for s, e, rid in reversed(self._spans[:i]):
+        spans = self._spans
+        for k in range(i - 1, -1, -1):  # backwards from i, without copying the list up to i
+            s, e, rid = spans[k]
             if e > start and s < end and e - s > best_len:
                 best, best_len = rid, e - s
             if e - s > 0 and s < start - 400:

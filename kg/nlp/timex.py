@@ -14,6 +14,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import numpy
+from spacy.attrs import SHAPE
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -144,8 +146,11 @@ def _find(doc: Doc, max_split_tokens: int) -> list[tuple[Span, str]]:
         for part in _trim(doc, span, max_split_tokens):
             found.append(part)
             taken.append((part[0].start_char, part[0].end_char))
-    # Years the model left inside other spans or unlabelled ("the 2016 election").
-    for tok in doc:
+    # Years the model left inside other spans or unlabelled ("the 2016 election"): a year
+    # is four digits (shape "dddd"), so only those tokens are made and looked at.
+    shapes = doc.to_array(SHAPE)
+    for i in numpy.flatnonzero(shapes == doc.vocab.strings.add("dddd")):
+        tok = doc[int(i)]
         if re.fullmatch(YEAR, tok.text) and tok.ent_type_ not in ("DATE", "TIME", "MONEY", "QUANTITY", "PERCENT") \
                 and (tok.ent_type_ not in NON_TIME_ENTITIES or tok.ent_type_ == "EVENT") \
                 and tok.pos_ in ("NUM", "PROPN", "NOUN", "ADJ") and not _year_not_time(tok) \

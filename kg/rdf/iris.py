@@ -25,6 +25,8 @@ KIND_SEGMENTS = {
 # Kinds of IRI that ``Minter.local`` mints for one article ("{base}{kind}/{id}/..."):
 # ``owned_by`` tells them apart from the resources articles share.
 LOCAL_KINDS = ("event", "quote", "value", "time", "position")
+# Keys that are an external identifier (GeoNames, Wikidata: kg.build.identity), not a name.
+EXTERNAL_KEYS = ("place:geonames:", "wikidata:")
 
 
 @lru_cache(maxsize=1 << 16)
@@ -82,10 +84,10 @@ class Minter:
     def entity(self, kind: str, key: str, label: str) -> str:
         """The slug comes from the key's name where it has one, so articles that spell a
         name differently ("U.S. Air Force", "US Air Force") but share the key share the
-        IRI; a gazetteer key ("place:geonames:2017370") takes the label, the gazetteer's
-        canonical name."""
+        IRI; a key of an external identifier (``EXTERNAL_KEYS``: "place:geonames:2017370",
+        "wikidata:Q7747") takes the label, the canonical name."""
         seg = KIND_SEGMENTS.get(kind, "thing")
-        name = key.split(":", 1)[1] if ":" in key and not key.startswith("place:geonames:") else label
+        name = key.split(":", 1)[1] if ":" in key and not key.startswith(EXTERNAL_KEYS) else label
         return f"{self.base}{seg}/{slug(name)}-{short_hash(key)}"
 
     def local(self, kind: str, article_id: str, local_id: str) -> str:

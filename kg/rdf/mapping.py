@@ -61,6 +61,9 @@ KIND_TYPES = {
     UNNAMED: (KG.UnnamedEntity, SCHEMA.Thing),
 }
 COUNTRY_TYPES = (KG.Country, SCHEMA.Country)
+# Materialised types of each kind of gazetteer place (EntityRecord.place_type).
+PLACE_TYPES = {"Country": COUNTRY_TYPES, "Region": (KG.Region, SCHEMA.AdministrativeArea),
+               "City": (KG.City, SCHEMA.City), "Continent": (KG.Continent, SCHEMA.Continent)}
 TIME_TYPES = {
     "DATE": (KG.Date, KG.TimeExpression, TIME.Instant, TIME.TemporalEntity),
     "TIME": (KG.TimeOfDay, KG.TimeExpression, TIME.Instant, TIME.TemporalEntity),
@@ -277,7 +280,7 @@ def map_text(out: _ArticleGraph) -> None:
 
 
 def map_entities(out: _ArticleGraph, entities: list[EntityRecord]) -> None:
-    """Entities and their mentions; then the nationality links between them."""
+    """Entities and their mentions; then the nationality and containment links between them."""
     ids = out.entities
     for ent in entities:
         x = _n(out.minter.entity_of(out.aid, ent))
@@ -286,6 +289,10 @@ def map_entities(out: _ArticleGraph, entities: list[EntityRecord]) -> None:
         if ent.country_code:
             out.types(x, COUNTRY_TYPES)
             out.add(x, KG.countryCode, _lit(ent.country_code))  # not schema:identifier: article ids
+        if ent.place_type in PLACE_TYPES:
+            out.types(x, PLACE_TYPES[ent.place_type])
+        if ent.region_code:
+            out.add(x, KG.subdivisionCode, _lit(ent.region_code))
         out.add(x, RDFS.label, _lit(ent.label))
         if ent.kind not in VALUE_KINDS:
             out.add(x, SCHEMA.name, _lit(ent.label))
@@ -305,6 +312,8 @@ def map_entities(out: _ArticleGraph, entities: list[EntityRecord]) -> None:
     for ent in entities:
         if ent.nationality in ids:
             out.add(ids[ent.id], SCHEMA.nationality, ids[ent.nationality])
+        for ref in ent.contained_in:  # an entity id of this article, else a GeoNames IRI
+            out.add(ids[ent.id], SCHEMA.containedInPlace, ids[ref] if ref in ids else _n(ref))
 
 
 def map_times(out: _ArticleGraph, times: list[TimeRecord]) -> None:

@@ -24,6 +24,9 @@ class KG(DefinedNamespace):
     Organization: str  # an organisation (schema:Organization)
     Place: str  # a place (schema:Place)
     Country: str  # a country, linked to GeoNames
+    Region: str  # a first-level administrative division (US state, ISO 3166-2 subdivision)
+    City: str  # a city or town of GeoNames
+    Continent: str
     NationalityOrGroup: str  # nationality, religious or political group (spaCy NORP)
     Product: str
     CreativeWork: str
@@ -57,6 +60,7 @@ class KG(DefinedNamespace):
     negated: str
     mentionCount: str
     countryCode: str  # ISO 3166-1 alpha-2 of a kg:Country; schema:identifier is the article id
+    subdivisionCode: str  # ISO 3166-2 code of a kg:Region
     holdsPosition: str
     positionTitle: str
     positionIn: str

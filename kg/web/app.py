@@ -1,8 +1,11 @@
 """The explorer: a read-only Flask app over a kg store (pages rendered on the server by
 Jinja2 with autoescape; JavaScript only for the entity graph).
 
-Every page lists the SPARQL it ran (URL values written in as escaped terms:
-``kg.web.queries.bind``), each with a link that opens it in the console (``/sparql``).
+Every page lists the SPARQL behind it (URL values written in as escaped terms:
+``kg.web.queries.bind``), each with a link that opens it in the console (``/sparql``):
+the queries it ran, and for what it took from the store's summary (kg.web.summary,
+computed once per store state) or assembled from cheaper queries, the one query that
+answers the same.
 """
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from collections import defaultdict
 from contextlib import AbstractContextManager, nullcontext
 from importlib.metadata import PackageNotFoundError, distribution
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NamedTuple
 
 import pyoxigraph as ox
 from flask import Flask, abort, g, jsonify, render_template, request, send_file, url_for
@@ -20,6 +23,7 @@ from kg.errors import KgError, QueryError, ServeError
 from kg.store.embedded import Store
 from kg.store.query import run_local
 from kg.web import queries as Q
+from kg.web.summary import Summaries, Summary, split
 from kg.web.text import Span, highlight, sentence_around
 
 PAGE_SIZE = 20
@@ -60,27 +64,48 @@ def create_app(store: Path | StoreSource, *, sparql_endpoint: str | None = None)
     SPARQL endpoint serving the same store, named on the console page."""
     for name in VIS_FILES:
         vis_asset(name)  # fail at start, not on the first graph
+    summaries = Summaries()
     if isinstance(store, (str, Path)):
         opened = Store(store, read_only=True)
         source: StoreSource = lambda: nullcontext(opened)  # noqa: E731
     else:
         source = store
+    with source() as first:  # the summary of the store as it is now, before any request
+        if first is not None:
+            summaries.of(first)
     app = Flask(__name__)
     app.config["KG_SPARQL_ENDPOINT"] = sparql_endpoint
     app.jinja_env.autoescape = True  # every template, whatever its name
     app.jinja_env.globals.update(kinds=Q.KINDS, kind_label=kind_label, compact=compact,
                                  kind_of_iri=lambda iri: Q.KIND_OF_CLASS.get(iri, "other"))
 
-    def run(title: str, sparql: str, **params) -> list[dict]:
+    def run(title: str, sparql: str, *, memo: str | None = None, **params) -> list[dict]:
+        """The rows of a query, listed on the page; with ``memo``, kept for the store state
+        under that kind (an entity's quotations: hundreds of rows for a big one)."""
         text = Q.bind(sparql, **params)
+        if memo is not None:
+            g.queries.append((title, text))
+            return g.summary.memo(memo, text, lambda: run_now(title, text))
+        rows = run_now(title, text)
+        g.queries.append((title, text))
+        return rows
+
+    def run_now(title: str, text: str) -> list[dict]:
         try:
             res = g.store.query(text)
         except (SyntaxError, OSError) as exc:  # our own queries: a bug or a broken store
             raise QueryError(f"query {title!r} failed: {exc}") from exc
         names = [v.value for v in res.variables]
-        rows = [{n: sol[n] for n in names} for sol in res]
-        g.queries.append((title, text))
-        return rows
+        return [{n: sol[n] for n in names} for sol in res]
+
+    def shown(title: str, sparql: str, **params) -> None:
+        """List the query answering what the page took from the summary (not run)."""
+        g.queries.append((title, Q.bind(sparql, **params)))
+
+    def packed(title: str, sparql: str, **params):
+        """The one value of a query packing its rows in a GROUP_CONCAT (kg.web.summary)."""
+        rows = run(title, sparql, **params)
+        return next(iter(rows[0].values())) if rows else None
 
     @app.before_request
     def start():
@@ -90,6 +115,7 @@ def create_app(store: Path | StoreSource, *, sparql_endpoint: str | None = None)
         if g.store is None:
             return render_template("error.html", code=503,
                                    message="the store is being built: try again when the build is done"), 503
+        g.summary = summaries.of(g.store)
 
     @app.teardown_request
     def finish(exc):
@@ -116,11 +142,15 @@ def create_app(store: Path | StoreSource, *, sparql_endpoint: str | None = None)
 
     @app.get("/")
     def home():
-        counts = {v(r, "class"): int(v(r, "n")) for r in run("counts", Q.COUNTS)}
-        n_articles = int(v(run("number of articles", Q.ARTICLE_COUNT)[0], "n"))
-        pg = Pager(page_arg("page"), n_articles)
-        articles = run("articles by date", Q.ARTICLES + Q.page(PAGE_SIZE, pg.offset))
-        top = run("most mentioned", Q.TOP_ENTITIES)
+        s: Summary = g.summary
+        shown("counts", Q.COUNTS)
+        pg = Pager(page_arg("page"), len(s.articles))
+        shown("articles by date", Q.ARTICLES + Q.page(PAGE_SIZE, pg.offset))
+        articles = [terms({"a": a["article"], "id": a["id"], "headline": a["headline"], "date": a["date"]})
+                    for a in s.articles[pg.offset:pg.offset + PAGE_SIZE]]
+        shown("most mentioned", Q.TOP_ENTITIES)
+        top = [terms(r) for r in s.top()]
+        counts = s.counts
         return render_template("home.html", counts=counts, articles=articles, top=top, pager=pg,
                                count_labels=COUNT_LABELS)
 
@@ -133,12 +163,13 @@ def create_app(store: Path | StoreSource, *, sparql_endpoint: str | None = None)
         rows, pg = [], Pager(1, 0)
         if words:
             if kind:
-                everything = run("search names and aliases", Q.SEARCH_KIND, q=ox.Literal(words),
-                                 kind=ox.NamedNode(Q.KINDS[kind][0]))
+                shown("search names and aliases", Q.SEARCH_KIND, q=ox.Literal(words),
+                      kind=ox.NamedNode(Q.KINDS[kind][0]))
             else:
-                everything = run("search names and aliases", Q.SEARCH, q=ox.Literal(words))
+                shown("search names and aliases", Q.SEARCH, q=ox.Literal(words))
+            everything = g.summary.search(words, Q.KINDS[kind][0] if kind else None)
             pg = Pager(page_arg("page"), len(everything))
-            rows = everything[pg.offset:pg.offset + PAGE_SIZE]
+            rows = [terms(r) for r in everything[pg.offset:pg.offset + PAGE_SIZE]]
         return render_template("search.html", words=words, kind_filter=kind, rows=rows, pager=pg)
 
     # -- article ----------------------------------------------------------------------------
@@ -146,25 +177,29 @@ def create_app(store: Path | StoreSource, *, sparql_endpoint: str | None = None)
     @app.get("/article")
     def article():
         a = iri_arg("iri")
-        found = run("the article", Q.ARTICLE, a=a)
+        known = g.summary.by_article.get(a.value)
+        if known is None:
+            abort(404, "no such article in the store")
+        graph = ox.NamedNode(known["g"])
+        found = run("the article", Q.ARTICLE, a=a, g=graph)
         if not found:
             abort(404, "no such article in the store")
-        art = found[0]
+        art = {**found[0], "g": graph}
         text = v(art, "text")
         by_mention: dict[tuple[int, int, str], list] = defaultdict(list)
         labels = {}
-        for r in run("its mentions", Q.MENTIONS, a=a):
+        for r in run("its mentions", Q.MENTIONS, a=a, g=graph):
             key = (int(v(r, "b")), int(v(r, "e")), v(r, "x"))
             by_mention[key].append(v(r, "class"))
             labels[key[2]] = v(r, "label") or text[key[0]:key[1]]
         spans = [Span(b, e, url_for("entity", iri=x), kind_of(classes), f"{kind_label(kind_of(classes))}: {labels[x]}")
                  for (b, e, x), classes in by_mention.items()]
-        events = article_events(run("its events", Q.ARTICLE_EVENTS, a=a),
-                                run("their roles", Q.ARTICLE_EVENT_ROLES, a=a),
-                                run("their types", Q.ARTICLE_EVENT_TYPES, a=a))
+        events = article_events(run("its events", Q.ARTICLE_EVENTS, a=a, g=graph),
+                                run("their roles", Q.ARTICLE_EVENT_ROLES, a=a, g=graph),
+                                run("their types", Q.ARTICLE_EVENT_TYPES, a=a, g=graph))
         epg = Pager(page_arg("epage"), len(events))
-        quotes = run("its quotations", Q.ARTICLE_QUOTES, a=a)
-        prov = run("its build", Q.PROVENANCE, a=a)
+        quotes = run("its quotations", Q.ARTICLE_QUOTES, a=a, g=graph)
+        prov = run("its build", Q.PROVENANCE, a=a, g=graph)
         return render_template("article.html", iri=a.value, art=art, body=highlight(text, spans),
                                n_mentions=len(spans), events=events[epg.offset:epg.offset + PAGE_SIZE], epager=epg,
                                quotes=quotes, prov=prov)
@@ -174,11 +209,12 @@ def create_app(store: Path | StoreSource, *, sparql_endpoint: str | None = None)
     @app.get("/entity")
     def entity():
         x = iri_arg("iri")
+        sm: Summary = g.summary
         props = defaultdict(list)
         for r in run("the entity", Q.ENTITY, x=x):
             props[local(v(r, "p"))].append(r["o"])
-        mentions = run("its mentions", Q.ENTITY_MENTIONS, x=x)
-        if not props and not mentions:
+        n_mentions, graphs = mentions_of(x)
+        if not props and not n_mentions:
             abort(404, "nothing in the store has this IRI")
         types = [t.value for t in props.get("type", [])]
         kind = kind_of(types)
@@ -192,28 +228,86 @@ def create_app(store: Path | StoreSource, *, sparql_endpoint: str | None = None)
                                              "in_name": v(r, "inName"), "articles": {}})
             pos["articles"][v(r, "a")] = v(r, "id")
 
-        by_article: dict[str, dict] = {}
-        for r in mentions:
-            art = by_article.setdefault(v(r, "a"), {"iri": v(r, "a"), "id": v(r, "id"), "headline": v(r, "headline"),
-                                                   "date": v(r, "date"), "spans": []})
-            art["spans"].append((int(v(r, "b")), int(v(r, "e"))))
-        arts = list(by_article.values())
+        # its articles newest first (as ENTITY_MENTIONS orders them); the words around the
+        # mentions for one page of them
+        arts = sorted((sm.by_graph[gr] for gr in graphs if gr in sm.by_graph), key=lambda a: a["rank"])
         pg = Pager(page_arg("page"), len(arts))
-        shown = arts[pg.offset:pg.offset + PAGE_SIZE]
-        for art in shown:
-            text = v(run(f"text of {art['id']}", Q.TEXT, a=ox.NamedNode(art["iri"]))[0], "text")
-            art["contexts"] = [sentence_around(text, b, e) for b, e in sorted(set(art["spans"]))][:5]
+        page_arts = [{"iri": a["article"], "id": a["id"], "headline": a["headline"], "date": a["date"], "g": a["g"],
+                      "spans": []} for a in arts[pg.offset:pg.offset + PAGE_SIZE]]
+        if page_arts:
+            by_graph = {a["g"]: a for a in page_arts}
+            page_graphs = [ox.NamedNode(gr) for gr in by_graph]
+            for r in run("its mentions in these articles", Q.MENTION_SPANS, x=x, graphs=page_graphs):
+                by_graph[v(r, "g")]["spans"].append((int(v(r, "b")), int(v(r, "e"))))
+            texts = {v(r, "g"): v(r, "text") for r in run("their texts", Q.TEXTS, graphs=page_graphs)}
+            for art in page_arts:
+                art["spans"].sort()
+                text = texts.get(art["g"], "")
+                art["contexts"] = [sentence_around(text, b, e) for b, e in sorted(set(art["spans"]))][:5]
 
-        events = entity_events(run("its events", Q.ENTITY_EVENTS, x=x), run("their types", Q.ENTITY_EVENT_TYPES, x=x),
-                               run("who else takes part", Q.ENTITY_EVENT_OTHERS, x=x),
-                               article_index(run("the articles", Q.ARTICLE_INDEX)))
+        shown("its events", Q.ENTITY_EVENTS, x=x)
+        events, neighbours = sm.memo("entity", x.value, lambda: events_and_neighbours(x))
         epg = Pager(page_arg("epage"), len(events))
-        quotes = run("its quotations", Q.ENTITY_QUOTES, x=x)
-        neighbours = neighbours_of(run, x)
+        page_events = [{**e, "types": []} for e in events[epg.offset:epg.offset + PAGE_SIZE]]
+        if page_events:
+            evs = [ox.NamedNode(e["iri"]) for e in page_events]
+            by_iri = {e["iri"]: e for e in page_events}
+            for r in run("their labels", Q.EVENT_LABELS, events=evs):
+                e = by_iri[v(r, "ev")]
+                e["label"] = min(e["label"] or v(r, "label"), v(r, "label"))
+            for r in run("their types", Q.ENTITY_EVENT_TYPES, x=x, events=evs):
+                by_iri[v(r, "ev")]["types"].append(local(v(r, "type")))
+            for r in run("who else takes part", Q.ENTITY_EVENT_OTHERS, x=x,
+                         events=[(ox.NamedNode(e["iri"]), ox.NamedNode(e["g"])) for e in page_events if e["g"]]):
+                by_iri[v(r, "ev")]["with"] = v(r, "with") or None
+            for e in page_events:
+                e["types"] = sorted(set(e["types"]))
+        quotes = run("its quotations", Q.ENTITY_QUOTES, x=x, memo="entity")
+        shown("shared articles", Q.SHARED_ARTICLES, x=x)
+        shown("shared events", Q.SHARED_EVENTS, x=x)
         return render_template(
             "entity.html", iri=x.value, kind=kind, names=names, aliases=aliases, links=links, types=types,
-            props=props, positions=list(positions.values()), articles=shown, n_mentions=len(mentions), pager=pg,
-            events=events[epg.offset:epg.offset + PAGE_SIZE], epager=epg, quotes=quotes, neighbours=neighbours)
+            props=props, positions=list(positions.values()), articles=page_arts, n_mentions=n_mentions, pager=pg,
+            events=page_events, epager=epg, quotes=quotes, neighbours=neighbours)
+
+    def mentions_of(x: ox.NamedNode) -> tuple[int, frozenset[str] | set[str]]:
+        """The number of mentions of ``x`` and the graphs holding them."""
+        shown("its mentions", Q.ENTITY_MENTIONS, x=x)
+        found = g.summary.mentions.get(x.value)
+        if found is not None:
+            return found
+        r = run("how many mentions, in which graphs", Q.MENTION_GRAPHS, x=x)
+        return (int(v(r[0], "n")), set(split(r[0]["graphs"]))) if r else (0, set())
+
+    def events_and_neighbours(x: ox.NamedNode) -> tuple[list[dict], list[dict]]:
+        """Its events (ENTITY_EVENTS, without their labels: those of a page come with the
+        page) and the entities it appears with (SHARED_ARTICLES, SHARED_EVENTS)."""
+        sm: Summary = g.summary
+        roles = [(ev, r["role"].value) for r in run("its roles in events", Q.ENTITY_EVENT_ROLES, x=x)
+                 for ev in split(r["events"])]
+        shared = sm.shared_events(x.value, roles)
+        labels: dict[str, set[str]] = defaultdict(set)
+        evs = sorted(set().union(*shared.values())) if shared else []
+        if evs:  # not listed on the page: SHARED_EVENTS says the same in one query
+            for r in run_now("labels of the shared events", Q.bind(Q.EVENT_LABELS, events=[ox.NamedNode(e) for e in evs])):
+                labels[v(r, "ev")].add(v(r, "label"))
+        return entity_events(roles, sm), neighbours_of(x, sm.shared_event_rows(shared, labels))
+
+    def neighbours_of(x: ox.NamedNode, shared_events: list[dict]) -> list[dict]:
+        sm: Summary = g.summary
+        if x.value in sm.classes:
+            articles = sm.entity_articles.get(x.value, [])
+        else:
+            articles = split(packed("the articles mentioning it", Q.MENTIONED_BY, x=x))
+        out: dict[str, dict] = {}
+        for r in sm.shared_articles(x.value, articles):
+            out[r["y"]] = {"iri": r["y"], "name": r["name"], "kind": Q.KIND_OF_CLASS.get(r["kind"], "other"),
+                           "articles": r["n"], "events": 0, "event_labels": ""}
+        for r in shared_events:
+            n = out.setdefault(r["y"], {"iri": r["y"], "name": r["name"],
+                                        "kind": Q.KIND_OF_CLASS.get(r["kind"], "other"), "articles": 0})
+            n["events"], n["event_labels"] = r["n"], r["events"]
+        return sorted(out.values(), key=lambda n: (-n["events"], -n["articles"], n["name"] or "", n["iri"]))
 
     @app.get("/api/graph")
     def graph_json():
@@ -226,7 +320,9 @@ def create_app(store: Path | StoreSource, *, sparql_endpoint: str | None = None)
         kind = kind_of([r["o"].value for r in rows if local(v(r, "p")) == "type"])
         nodes = [{"id": x.value, "label": label, "group": kind, "url": url_for("entity", iri=x.value)}]
         edges = []
-        for n in neighbours_of(run, x):
+        shown("shared articles", Q.SHARED_ARTICLES, x=x)
+        shown("shared events", Q.SHARED_EVENTS, x=x)
+        for n in g.summary.memo("entity", x.value, lambda: events_and_neighbours(x))[1]:
             nodes.append({"id": n["iri"], "label": n["name"], "group": n["kind"], "url": url_for("entity", iri=n["iri"])})
             parts = []
             if n["articles"]:
@@ -241,8 +337,10 @@ def create_app(store: Path | StoreSource, *, sparql_endpoint: str | None = None)
 
     @app.get("/timeline")
     def timeline():
+        sm: Summary = g.summary
         ent = iri_arg("entity") if request.args.get("entity") else None
-        types = [(v(r, "type"), int(v(r, "n"))) for r in run("event types with a date", Q.EVENT_TYPES)]
+        shown("event types with a date", Q.EVENT_TYPES)
+        types = sm.event_types
         typ = request.args.get("type", "")
         known = {local(t): t for t, _ in types}
         if typ and typ not in known:
@@ -250,23 +348,35 @@ def create_app(store: Path | StoreSource, *, sparql_endpoint: str | None = None)
         params = {"entity": ent} if ent is not None else {}
         if typ:
             params["type"] = ox.NamedNode(known[typ])
-        rows = run("timeline", Q.timeline(ent is not None, bool(typ)), **params)
+        shown("timeline", Q.timeline(ent is not None, bool(typ)), **params)
+        rows = sm.timeline  # (when, graph, event, label)
         ent_name = None
         if ent is not None:
+            if ent.value in sm.classes:
+                with_it = sm.events_of.get(ent.value, set())
+            else:
+                with_it = set(split(packed("the events it takes part in", Q.EVENTS_WITH, entity=ent)))
+            rows = [r for r in rows if r[2] in with_it]
             ent_name = next((r["o"].value for r in run("the entity", Q.ENTITY, x=ent)
                              if local(v(r, "p")) == "label"), ent.value)
+        if typ:
+            of_type = sm.dated_types.get(known[typ], set())
+            rows = [r for r in rows if r[2] in of_type]
         pg = Pager(page_arg("page"), len(rows))
-        shown = rows[pg.offset:pg.offset + PAGE_SIZE]
-        details, index = {}, {}
-        if shown:
-            details = {v(r, "ev"): r for r in run("details of the page's events", Q.TIMELINE_DETAILS,
-                                                  events=[r["ev"] for r in shown])}
-            index = article_index(run("the articles", Q.ARTICLE_INDEX))
+        page_rows = rows[pg.offset:pg.offset + PAGE_SIZE]
+        details = {}
+        if page_rows:
+            shown("details of the page's events", Q.TIMELINE_DETAILS,
+                  events=[ox.NamedNode(ev) for _, _, ev, _ in page_rows])
+            details = {v(r, "ev"): v(r, "actors") for r in run(
+                "who takes part", Q.TIMELINE_ACTORS,
+                events=[(ox.NamedNode(ev), ox.NamedNode(gr)) for _, gr, ev, _ in page_rows if gr])}
         days = defaultdict(list)
-        for r in shown:
-            d, art = details.get(v(r, "ev"), {}), index.get(v(r, "g"), {})
-            days[v(r, "when")].append({"ev": v(r, "ev"), "label": v(r, "label"), "class": v(d, "class"),
-                                       "actors": v(d, "actors"), **art})
+        for when, gr, ev, label in page_rows:
+            art = sm.by_graph.get(gr)
+            days[when].append({"ev": ev, "label": label, "class": sm.event_classes.get(ev), "actors": details.get(ev),
+                               **({"article": art["article"], "id": art["id"], "headline": art["headline"]}
+                                  if art else {})})
         return render_template("timeline.html", days=days, types=types, typ=typ, entity=ent and ent.value,
                                entity_name=ent_name, pager=pg, total=len(rows))
 
@@ -280,7 +390,8 @@ def create_app(store: Path | StoreSource, *, sparql_endpoint: str | None = None)
             error = f"the query is longer than {MAX_QUERY} characters"
         elif text.strip():
             try:
-                result = run_local(g.store, text)
+                # the same query on the same store state: the same answer (pages link here)
+                result = g.summary.memo("sparql", text, lambda: run_local(g.store, text))
             except KgError as exc:
                 error = str(exc)
         example = Q.PROLOGUE + "SELECT ?g (COUNT(*) AS ?triples)\nWHERE { GRAPH ?g { ?s ?p ?o } }\nGROUP BY ?g\nLIMIT 20"
@@ -385,44 +496,34 @@ def article_events(rows: list[dict], roles: list[dict], types: list[dict]) -> li
     return sorted(out, key=lambda e: (not any(e["roles"].values()), _num(e["local"]), e["iri"]))
 
 
-def article_index(rows: list[dict]) -> dict[str, dict]:
-    """graph IRI -> its article (IRI, id, headline)."""
-    return {v(r, "g"): {"article": v(r, "a"), "id": v(r, "id"), "headline": v(r, "headline")} for r in rows}
-
-
 def _num(local_id: str) -> int:
     digits = "".join(c for c in local_id if c.isdigit())
     return int(digits) if digits else 0
 
 
-def entity_events(rows: list[dict], types: list[dict], others: list[dict], index: dict[str, dict]) -> list[dict]:
+def entity_events(roles: list[tuple[str, str]], sm: Summary) -> list[dict]:
+    """The events of an entity from its roles (event, role): dated first, in date order;
+    then undated, by article (their labels: filled for a page of them)."""
     events: dict[str, dict] = {}
-    for r in rows:
-        ev = events.setdefault(v(r, "ev"), {"iri": v(r, "ev"), "label": v(r, "label"), "types": set(), "roles": set(),
-                                            "when": v(r, "when"), "with": None,
-                                            **index.get(v(r, "g"), {"article": None, "id": "", "headline": None})})
-        ev["roles"].add(Q.ROLES.get(v(r, "role"), "with"))
-    for r in types:
-        if v(r, "ev") in events:
-            events[v(r, "ev")]["types"].add(local(v(r, "type")))
-    for r in others:
-        if v(r, "ev") in events:
-            events[v(r, "ev")]["with"] = v(r, "with") or None
+    for ev_iri, role in roles:
+        gr = sm.graph_of_event(ev_iri)
+        art = sm.by_graph.get(gr)
+        ev = events.setdefault(ev_iri, {"iri": ev_iri, "label": None, "types": [], "roles": set(),
+                                        "when": sm.when.get(ev_iri), "with": None, "g": gr,
+                                        "article": art["article"] if art else None, "id": art["id"] if art else "",
+                                        "headline": art["headline"] if art else None})
+        ev["roles"].add(Q.ROLES.get(role, "with"))
     for ev in events.values():
         if len(ev["roles"]) > 1:
             ev["roles"].discard("with")  # sem:hasActor is materialised beside the finer role
-        ev["types"], ev["roles"] = sorted(ev["types"]), sorted(ev["roles"])
-    # dated first, in date order; then undated, by article
+        ev["roles"] = sorted(ev["roles"])
     return sorted(events.values(), key=lambda e: (e["when"] is None, e["when"] or "", e["id"], _num(local(e["iri"]))))
 
 
-def neighbours_of(run, x: ox.NamedNode) -> list[dict]:
-    out: dict[str, dict] = {}
-    for r in run("shared articles", Q.SHARED_ARTICLES, x=x):
-        out[v(r, "y")] = {"iri": v(r, "y"), "name": v(r, "name"), "kind": Q.KIND_OF_CLASS.get(v(r, "kind"), "other"),
-                          "articles": int(v(r, "n")), "events": 0, "event_labels": ""}
-    for r in run("shared events", Q.SHARED_EVENTS, x=x):
-        n = out.setdefault(v(r, "y"), {"iri": v(r, "y"), "name": v(r, "name"),
-                                       "kind": Q.KIND_OF_CLASS.get(v(r, "kind"), "other"), "articles": 0})
-        n["events"], n["event_labels"] = int(v(r, "n")), v(r, "events")
-    return sorted(out.values(), key=lambda n: (-n["events"], -n["articles"], n["name"] or "", n["iri"]))
+class Val(NamedTuple):
+    """A value as the templates read a query's terms (``.value``)."""
+    value: object
+
+
+def terms(row: dict) -> dict:
+    return {k: None if val is None else Val(val) for k, val in row.items()}

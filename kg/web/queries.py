@@ -1,6 +1,13 @@
-"""The explorer's SPARQL. Every query matches inside ``GRAPH ?g { }`` (or counts
-DISTINCT): Oxigraph's union default graph repeats a triple once per article graph holding
-it (ontology/README.md, "Querying").
+"""The explorer's SPARQL. Facts articles share (an entity's names, types and roles, the
+counts) are read in the store's default graph: the set union of the article graphs, each
+triple once (ontology/README.md, "Querying"), so a COUNT needs no DISTINCT. What belongs to
+one article (its text, mentions, events, quotations, the name it gives an entity) is
+matched inside ``GRAPH`` with the graph bound (``$g``, from the summary): ``GRAPH ?g``
+with ?g free makes Oxigraph visit every article graph (seconds on 2,000 articles), and
+only a bound subject or object (``GRAPH ?g { ?m itsrdf:taIdentRef $x }``) finds its graphs
+from an index. What a page needs about the whole store (``SUMMARY_*`` and the others
+kg.web.summary runs) is computed once per store state; pages list them too, as the
+queries that define what they show.
 
 Values from a URL are marked ``$name`` (SPARQL's other variable sign) and written in by
 ``bind`` as escaped terms, serialised by pyoxigraph itself (an IRI it accepted as valid,
@@ -47,6 +54,9 @@ ROLES = {str(KG.agent): "who", str(KG.patient): "whom", str(KG.theme): "whom", s
          PREFIXES["sem"] + "hasPlace": "where", PREFIXES["sem"] + "hasTime": "when",
          PREFIXES["sem"] + "hasActor": "with"}
 ROLES_IN = " ".join(f"<{iri}>" for iri in ROLES)
+# The roles an entity has in an event (sem:hasTime is the event's time, not a participant).
+ENTITY_ROLES_IN = ", ".join(f"<{iri}>" for iri in ROLES if iri != PREFIXES["sem"] + "hasTime")
+RDFS_LABEL = PREFIXES["rdfs"] + "label"
 
 
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
@@ -54,35 +64,150 @@ _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
 def bind(sparql: str, **values) -> str:
     """``sparql`` with each ``$name`` replaced by ``values[name]`` as an escaped term, or a
-    list of them separated by spaces (for ``VALUES ?v { $name }``)."""
+    list of them separated by spaces (for ``VALUES ?v { $name }``), or a list of tuples of
+    them (for ``VALUES (?v ?w) { $name }``)."""
+    def one(name: str, t) -> str:
+        if not isinstance(t, (ox.NamedNode, ox.Literal)):
+            raise TypeError(f"${name}: not an RDF term: {t!r}")
+        return str(t)
+
     def term(m: re.Match) -> str:
-        value = values[m.group(1)]  # a KeyError here is a bug: a parameter without a value
-        terms = value if isinstance(value, (list, tuple)) else [value]
-        for t in terms:
-            if not isinstance(t, (ox.NamedNode, ox.Literal)):
-                raise TypeError(f"${m.group(1)}: not an RDF term: {t!r}")
-        return " ".join(str(t) for t in terms)
+        name = m.group(1)
+        value = values[name]  # a KeyError here is a bug: a parameter without a value
+        if not isinstance(value, list):
+            return one(name, value)
+        return " ".join("(" + " ".join(one(name, t) for t in v) + ")" if isinstance(v, tuple) else one(name, v)
+                        for v in value)
     return _PARAM.sub(term, sparql)
 
 
-# Query shapes follow what Oxigraph plans well (measured on the 60-article MEANTIME build):
-# a bound IRI first, then FILTER(?p IN (...)) rather than VALUES beside it; VALUES of the
-# classes first where no IRI is bound; no OPTIONAL that joins a large pattern (the details
-# of a page's rows are a second query over just those rows).
+# Query shapes follow what Oxigraph plans well (measured on the 60-article MEANTIME build
+# and a 2,040-article one): a bound IRI or graph first, then FILTER(?p IN (...)) rather
+# than VALUES beside it; VALUES of the classes first where no IRI is bound; no OPTIONAL
+# that joins a large pattern (the details of a page's rows are a second query over just
+# those rows). Bulk answers are packed in one GROUP_CONCAT string (kg.web.summary.unpack):
+# pyoxigraph builds a Python object per solution and term, tens of microseconds each.
+
+
 
 
 def page(limit: int, offset: int) -> str:
     return f"\nLIMIT {int(limit)} OFFSET {int(offset)}"
 
 
-COUNTS = PROLOGUE + f"""SELECT ?class (COUNT(DISTINCT ?x) AS ?n)
+# -- the summary (kg.web.summary): once per store state -----------------------------------
+
+# DISTINCT only for a store built by an older kg, whose default graph is Oxigraph's union
+# (a bag: kg.store.embedded); the summary's other queries are sets for the same reason.
+COUNTS = PROLOGUE + """SELECT ?class (COUNT(DISTINCT ?x) AS ?n)
+WHERE {
+  VALUES ?class { schema:NewsArticle kg:Person kg:Organization kg:Place sem:Event kg:Quotation }
+  ?x a ?class .
+}
+GROUP BY ?class"""
+
+# Each article graph's article; the home page's order.
+SUMMARY_ARTICLES = PROLOGUE + """SELECT ?g ?a ?id ?headline ?date
+WHERE {
+  GRAPH ?g {
+    ?a a schema:NewsArticle ; schema:identifier ?id .
+    OPTIONAL { ?a schema:headline ?headline }
+    OPTIONAL { ?a schema:datePublished ?date }
+  }
+}
+ORDER BY DESC(?date) ?id"""
+ARTICLES = SUMMARY_ARTICLES  # + page(...): one page of them
+
+NAMED_ENTITIES = PROLOGUE + f"""SELECT ?x (GROUP_CONCAT(STR(?class); separator=" ") AS ?classes)
+WHERE {{
+  VALUES ?class {{ {NAMED_KINDS} }}
+  ?x a ?class .
+}}
+GROUP BY ?x"""
+
+# Each named entity's number of mentions.
+ENTITY_MENTION_COUNTS = PROLOGUE + f"""SELECT ?x (COUNT(DISTINCT ?m) AS ?n)
+WHERE {{
+  VALUES ?class {{ {NAMED_KINDS} }}
+  ?x a ?class .
+  ?m itsrdf:taIdentRef ?x .
+}}
+GROUP BY ?x"""
+
+# The article graphs describing each named entity: those mentioning it (an article graph
+# describes the entities it mentions, and only those).
+ENTITY_GRAPHS = PROLOGUE + f"""SELECT ?x (GROUP_CONCAT(STR(?g); separator=" ") AS ?graphs)
 WHERE {{
   GRAPH ?g {{
-    VALUES ?class {{ schema:NewsArticle kg:Person kg:Organization kg:Place sem:Event kg:Quotation }}
+    VALUES ?class {{ {NAMED_KINDS} }}
     ?x a ?class .
   }}
 }}
-GROUP BY ?class"""
+GROUP BY ?x"""
+
+# The articles whose schema:mentions name each named entity (for "appears with").
+ENTITY_ARTICLES = PROLOGUE + f"""SELECT ?x (GROUP_CONCAT(DISTINCT STR(?a); separator=" ") AS ?articles)
+WHERE {{
+  VALUES ?class {{ {NAMED_KINDS} }}
+  ?x a ?class .
+  ?a schema:mentions ?x .
+}}
+GROUP BY ?x"""
+
+# Each name (label or alias) of each named entity, with the article graphs that give it.
+ENTITY_NAMES = PROLOGUE + f"""SELECT ?x ?p ?n (GROUP_CONCAT(DISTINCT STR(?g); separator=" ") AS ?graphs)
+WHERE {{
+  VALUES ?class {{ {NAMED_KINDS} }}
+  ?x a ?class ; ?p ?n .
+  FILTER(?p IN (rdfs:label, skos:altLabel))
+  GRAPH ?g {{ ?x ?p ?n }}
+}}
+GROUP BY ?x ?p ?n"""
+
+# The events each named entity takes part in as an actor or a place.
+PARTICIPANTS = PROLOGUE + f"""SELECT ?x (GROUP_CONCAT(STR(?ev); separator=" ") AS ?events)
+WHERE {{
+  VALUES ?class {{ {NAMED_KINDS} }}
+  ?x a ?class .
+  ?ev sem:hasActor|sem:hasPlace ?x .
+}}
+GROUP BY ?x"""
+
+# Events with a resolved date (an OWL-Time instant with a TIMEX3 value): "event graph
+# when label" (the last two percent-encoded); the timeline's rows.
+SUMMARY_TIMELINE = PROLOGUE + """SELECT (GROUP_CONCAT(CONCAT(STR(?ev), " ", STR(?g), " ", ENCODE_FOR_URI(STR(?when)), " ", ENCODE_FOR_URI(STR(?label))); separator=" ") AS ?rows)
+WHERE {
+  ?t a time:Instant ; rdf:value ?when .
+  GRAPH ?g { ?ev sem:hasTime ?t ; rdfs:label ?label . }
+}"""
+
+# The events with a dated time by type (kg: types, and sem:Event: EVENT_TYPES counts the
+# events of both; a join on sem:Event itself costs Oxigraph seconds).
+DATED_EVENT_TYPES = PROLOGUE + """SELECT ?type (GROUP_CONCAT(DISTINCT STR(?ev); separator=" ") AS ?events)
+WHERE {
+  ?t rdf:value ?when .
+  ?ev sem:hasTime ?t ; a ?type .
+  FILTER(?type = sem:Event || (STRSTARTS(STR(?type), STR(kg:)) && ?type != kg:Event))
+}
+GROUP BY ?type"""
+
+EVENT_TYPES = PROLOGUE + """SELECT ?type (GROUP_CONCAT(STR(?ev); separator=" ") AS ?events)
+WHERE {
+  ?t a time:Instant ; rdf:value ?when .
+  ?ev sem:hasTime ?t ; a ?type .
+  FILTER(STRSTARTS(STR(?type), STR(kg:)) && ?type != kg:Event)
+}
+GROUP BY ?type"""
+
+EVENT_TYPES = PROLOGUE + """SELECT ?type (COUNT(DISTINCT ?ev) AS ?n)
+WHERE {
+  ?ev a sem:Event ; sem:hasTime/rdf:value ?when ; a ?type .
+  FILTER(STRSTARTS(STR(?type), STR(kg:)) && ?type != kg:Event)
+}
+GROUP BY ?type
+ORDER BY ?type"""
+
+# -- home, search: what the summary gives, as one query each ------------------------------
 
 TOP_ENTITIES = PROLOGUE + f"""SELECT ?x (MIN(?label) AS ?name) (MIN(?class) AS ?kind)
        (COUNT(DISTINCT ?m) AS ?mentions) (COUNT(DISTINCT ?g) AS ?articles)
@@ -98,20 +223,8 @@ GROUP BY ?x
 ORDER BY DESC(?mentions) ?name
 LIMIT 20"""
 
-ARTICLE_COUNT = PROLOGUE + """SELECT (COUNT(DISTINCT ?a) AS ?n)
-WHERE { GRAPH ?g { ?a a schema:NewsArticle } }"""
-
-ARTICLES = PROLOGUE + """SELECT ?a ?id ?headline ?date
-WHERE {
-  GRAPH ?g {
-    ?a a schema:NewsArticle ; schema:identifier ?id .
-    OPTIONAL { ?a schema:headline ?headline }
-    OPTIONAL { ?a schema:datePublished ?date }
-  }
-}
-ORDER BY DESC(?date) ?id"""
-
-# $q: the search words; $kind (only in SEARCH_KIND): the kind wanted.
+# $q: the search words; $kind (only in SEARCH_KIND): the kind wanted. ?articles: the
+# articles that use a matching name.
 SEARCH = PROLOGUE + f"""SELECT ?x (MIN(?label) AS ?name) (MIN(?class) AS ?kind)
        (GROUP_CONCAT(DISTINCT ?alt; separator=" · ") AS ?aliases) (COUNT(DISTINCT ?g) AS ?articles)
 WHERE {{
@@ -127,11 +240,11 @@ GROUP BY ?x
 ORDER BY DESC(?articles) ?name ?x"""
 SEARCH_KIND = SEARCH.replace(f"VALUES ?class {{ {NAMED_KINDS} }}", "VALUES ?class { $kind }")
 
-# -- one article (?a bound) ----------------------------------------------------------------
+# -- one article ($a and its graph $g bound) -----------------------------------------------
 
-ARTICLE = PROLOGUE + """SELECT ?g ?id ?headline ?date ?url ?publisher ?credit ?text ?hash ?build
+ARTICLE = PROLOGUE + """SELECT ?id ?headline ?date ?url ?publisher ?credit ?text ?hash ?build
 WHERE {
-  GRAPH ?g {
+  GRAPH $g {
     $a a schema:NewsArticle ; schema:identifier ?id .
     ?ctx nif:sourceUrl $a ; nif:isString ?text .
     OPTIONAL { $a schema:headline ?headline }
@@ -146,7 +259,7 @@ WHERE {
 
 PROVENANCE = PROLOGUE + """SELECT DISTINCT ?p ?o
 WHERE {
-  GRAPH ?g {
+  GRAPH $g {
     $a a schema:NewsArticle ; prov:wasGeneratedBy ?build .
     ?build ?p ?o .
   }
@@ -155,7 +268,7 @@ ORDER BY ?p ?o"""
 
 MENTIONS = PROLOGUE + f"""SELECT ?b ?e ?x ?label ?class
 WHERE {{
-  GRAPH ?g {{
+  GRAPH $g {{
     ?ctx nif:sourceUrl $a .
     ?m nif:referenceContext ?ctx ; nif:beginIndex ?b ; nif:endIndex ?e ; itsrdf:taIdentRef ?x .
     OPTIONAL {{ ?x rdfs:label ?label }}
@@ -166,7 +279,7 @@ ORDER BY ?b DESC(?e)"""
 
 ARTICLE_EVENTS = PROLOGUE + """SELECT ?ev ?label ?negated
 WHERE {
-  GRAPH ?g {
+  GRAPH $g {
     $a schema:mentions ?ev .
     ?ev a sem:Event ; rdfs:label ?label .
     OPTIONAL { ?ev kg:negated ?negated }
@@ -175,7 +288,7 @@ WHERE {
 
 ARTICLE_EVENT_ROLES = PROLOGUE + f"""SELECT ?ev ?role ?x ?xlabel ?value
 WHERE {{
-  GRAPH ?g {{
+  GRAPH $g {{
     $a schema:mentions ?ev .
     ?ev ?role ?x .
     FILTER(?role IN ({ROLES_IN.replace(" ", ", ")}))
@@ -187,7 +300,7 @@ WHERE {{
 # An event's class in the taxonomy (events.ttl): its kg: class other than kg:Event.
 ARTICLE_EVENT_TYPES = PROLOGUE + """SELECT ?ev ?type
 WHERE {
-  GRAPH ?g {
+  GRAPH $g {
     $a schema:mentions ?ev .
     ?ev a sem:Event, ?type .
     FILTER(STRSTARTS(STR(?type), STR(kg:)) && ?type != kg:Event)
@@ -196,8 +309,9 @@ WHERE {
 
 ARTICLE_QUOTES = PROLOGUE + """SELECT ?q ?text ?direct ?cue ?b ?speaker ?speakerName
 WHERE {
-  GRAPH ?g {
-    ?q a kg:Quotation ; schema:isPartOf $a ; schema:text ?text .
+  GRAPH $g {
+    ?q schema:isPartOf $a .
+    ?q a kg:Quotation ; schema:text ?text .
     OPTIONAL { ?q kg:isDirect ?direct }
     OPTIONAL { ?q kg:cueVerb ?cue }
     OPTIONAL { ?q nif:beginIndex ?b }
@@ -206,22 +320,22 @@ WHERE {
 }
 ORDER BY ?b ?q"""
 
-# -- one entity (?x bound) -----------------------------------------------------------------
+# -- one entity ($x bound) -----------------------------------------------------------------
 
 ENTITY = PROLOGUE + """SELECT DISTINCT ?p ?o
 WHERE {
-  GRAPH ?g {
-    VALUES ?p { rdf:type rdfs:label skos:altLabel schema:name owl:sameAs kg:countryCode
-                schema:nationality schema:latitude schema:longitude rdf:value kg:lemma }
-    { $x ?p ?o } UNION { $x schema:geo ?geo . ?geo ?p ?o }
-  }
+  VALUES ?p { rdf:type rdfs:label skos:altLabel schema:name owl:sameAs kg:countryCode
+              schema:nationality schema:latitude schema:longitude rdf:value kg:lemma }
+  { $x ?p ?o } UNION { $x schema:geo ?geo . ?geo ?p ?o }
 }
 ORDER BY ?p ?o"""
 
+# The positions first (in the default graph: a position is one article's), then each in
+# its own graph: the name of the place or body is the one that article gives.
 POSITIONS = PROLOGUE + """SELECT DISTINCT ?title ?former ?in ?inName ?a ?id
 WHERE {
+  $x kg:holdsPosition ?pos .
   GRAPH ?g {
-    $x kg:holdsPosition ?pos .
     ?pos kg:positionTitle ?title ; prov:wasDerivedFrom ?a .
     ?a schema:identifier ?id .
     OPTIONAL { ?pos kg:former ?former }
@@ -230,6 +344,8 @@ WHERE {
 }
 ORDER BY ?title ?inName ?id"""
 
+# Every mention of $x (what the page shows: their number, their articles, and the words
+# around the first ones of a page of articles: MENTION_SPANS).
 ENTITY_MENTIONS = PROLOGUE + """SELECT ?a ?id ?headline ?date ?b ?e
 WHERE {
   GRAPH ?g {
@@ -242,32 +358,65 @@ WHERE {
 }
 ORDER BY DESC(?date) ?id ?b"""
 
-TEXT = PROLOGUE + """SELECT ?text
-WHERE { GRAPH ?g { ?ctx nif:sourceUrl $a ; nif:isString ?text } }
-LIMIT 1"""
+# The number of mentions of $x and the graphs holding them (an entity outside the summary).
+MENTION_GRAPHS = PROLOGUE + """SELECT (COUNT(?m) AS ?n) (GROUP_CONCAT(DISTINCT STR(?g); separator=" ") AS ?graphs)
+WHERE { GRAPH ?g { ?m itsrdf:taIdentRef $x } }"""
 
-ENTITY_EVENTS = PROLOGUE + """SELECT ?ev ?label ?role ?when ?g
+# $graphs: the graphs of a page of articles.
+MENTION_SPANS = PROLOGUE + """SELECT ?g ?b ?e
 WHERE {
-  GRAPH ?g {
-    ?ev ?role $x .
-    FILTER(?role IN (kg:agent, kg:patient, kg:theme, kg:recipient, sem:hasActor, sem:hasPlace))
-    ?ev rdfs:label ?label .
-    OPTIONAL { ?ev sem:hasTime ?t . ?t a time:Instant ; rdf:value ?when }
-  }
+  VALUES ?g { $graphs }
+  GRAPH ?g { ?m itsrdf:taIdentRef $x ; nif:beginIndex ?b ; nif:endIndex ?e }
 }"""
 
+TEXTS = PROLOGUE + """SELECT ?g ?text
+WHERE {
+  VALUES ?g { $graphs }
+  GRAPH ?g { ?ctx nif:sourceUrl ?a ; nif:isString ?text }
+}"""
+
+# What the page shows of $x's events (every event has a label: kg.rdf.mapping): from
+# ENTITY_EVENT_ROLES, then the details of one page of them (EVENT_LABELS,
+# ENTITY_EVENT_TYPES, ENTITY_EVENT_OTHERS).
+ENTITY_EVENTS = PROLOGUE + f"""SELECT ?ev ?label ?role ?when ?g
+WHERE {{
+  GRAPH ?g {{
+    ?ev ?role $x .
+    FILTER(?role IN ({ENTITY_ROLES_IN}))
+    ?ev rdfs:label ?label .
+    OPTIONAL {{ ?ev sem:hasTime ?t . ?t a time:Instant ; rdf:value ?when }}
+  }}
+}}"""
+
+# The events in which $x has each role (in the default graph: an event is one article's,
+# its graph follows from its IRI: kg.web.summary.Summary.graph_of_event).
+ENTITY_EVENT_ROLES = PROLOGUE + f"""SELECT ?role (GROUP_CONCAT(STR(?ev); separator=" ") AS ?events)
+WHERE {{
+  ?ev ?role $x .
+  FILTER(?role IN ({ENTITY_ROLES_IN}))
+}}
+GROUP BY ?role"""
+
+# $events: some events (one page of them, or those shared with others).
+EVENT_LABELS = PROLOGUE + """SELECT ?ev ?label
+WHERE {
+  VALUES ?ev { $events }
+  ?ev rdfs:label ?label .
+}"""
+
+# $events: one page of events.
 ENTITY_EVENT_TYPES = PROLOGUE + """SELECT ?ev ?type
 WHERE {
-  GRAPH ?g {
-    ?ev sem:hasActor|sem:hasPlace $x .
-    ?ev a ?type .
-    FILTER(STRSTARTS(STR(?type), STR(kg:)) && ?type != kg:Event)
-  }
+  VALUES ?ev { $events }
+  ?ev sem:hasActor|sem:hasPlace $x .
+  ?ev a ?type .
+  FILTER(STRSTARTS(STR(?type), STR(kg:)) && ?type != kg:Event)
 }"""
 
-# The others taking part in each of the events of $x.
+# The others taking part in each of the events of $x (their names in the event's article).
 ENTITY_EVENT_OTHERS = PROLOGUE + """SELECT ?ev (GROUP_CONCAT(DISTINCT ?other; separator="; ") AS ?with)
 WHERE {
+  VALUES (?ev ?g) { $events }
   GRAPH ?g {
     ?ev sem:hasActor|sem:hasPlace $x .
     ?ev sem:hasActor|sem:hasPlace ?o .
@@ -276,15 +425,6 @@ WHERE {
   }
 }
 GROUP BY ?ev"""
-
-# Each article graph's article, id and headline.
-ARTICLE_INDEX = PROLOGUE + """SELECT ?g ?a ?id ?headline
-WHERE {
-  GRAPH ?g {
-    ?a a schema:NewsArticle ; schema:identifier ?id .
-    OPTIONAL { ?a schema:headline ?headline }
-  }
-}"""
 
 ENTITY_QUOTES = PROLOGUE + """SELECT ?q ?text ?direct ?a ?id ?b
 WHERE {
@@ -297,7 +437,11 @@ WHERE {
 }
 ORDER BY ?id ?b ?q"""
 
-# Entities sharing an article with $x (schema:mentions links an article to each entity).
+# The articles mentioning $x (schema:mentions links an article to each entity).
+MENTIONED_BY = PROLOGUE + """SELECT (GROUP_CONCAT(STR(?a); separator=" ") AS ?articles)
+WHERE { ?a schema:mentions $x }"""
+
+# Entities sharing an article with $x.
 SHARED_ARTICLES = PROLOGUE + f"""SELECT ?y (MIN(?label) AS ?name) (MIN(?class) AS ?kind) (COUNT(DISTINCT ?a) AS ?n)
 WHERE {{
   GRAPH ?g {{
@@ -331,8 +475,9 @@ LIMIT 40"""
 
 
 def timeline(by_entity: bool, by_type: bool) -> str:
-    """Events with a resolved date (an OWL-Time instant with a TIMEX3 value), in date order;
-    the details of one page of them are ``TIMELINE_DETAILS``."""
+    """Events with a resolved date (an OWL-Time instant with a TIMEX3 value), in date order
+    (the summary's SUMMARY_TIMELINE, filtered); the details of one page of them are
+    ``TIMELINE_DETAILS``."""
     entity = "    ?ev sem:hasActor|sem:hasPlace $entity .\n" if by_entity else ""
     typ = "    ?ev a $type .\n" if by_type else ""
     return PROLOGUE + f"""SELECT ?when ?ev ?label ?g
@@ -345,7 +490,12 @@ WHERE {{
 ORDER BY ?when ?g ?ev"""
 
 
-# $events: the events of one page of the timeline.
+# The events of $entity as actor or place (an entity outside the summary).
+EVENTS_WITH = PROLOGUE + """SELECT (GROUP_CONCAT(STR(?ev); separator=" ") AS ?events)
+WHERE { ?ev sem:hasActor|sem:hasPlace $entity }"""
+
+# $events: the events of one page of the timeline (their classes: the summary's
+# DATED_EVENT_TYPES; their actors: TIMELINE_ACTORS).
 TIMELINE_DETAILS = PROLOGUE + """SELECT ?ev (MIN(?cls) AS ?class) (GROUP_CONCAT(DISTINCT ?actor; separator="; ") AS ?actors)
 WHERE {
   GRAPH ?g {
@@ -356,13 +506,11 @@ WHERE {
 }
 GROUP BY ?ev"""
 
-
-EVENT_TYPES = PROLOGUE + """SELECT ?type (COUNT(DISTINCT ?ev) AS ?n)
+# $events: (event, graph) pairs; the names of the actors and places as the event's article
+# gives them.
+TIMELINE_ACTORS = PROLOGUE + """SELECT ?ev (GROUP_CONCAT(DISTINCT ?actor; separator="; ") AS ?actors)
 WHERE {
-  GRAPH ?g {
-    ?ev a sem:Event ; sem:hasTime/rdf:value ?when ; a ?type .
-    FILTER(STRSTARTS(STR(?type), STR(kg:)) && ?type != kg:Event)
-  }
+  VALUES (?ev ?g) { $events }
+  GRAPH ?g { ?ev sem:hasActor|sem:hasPlace ?p . ?p rdfs:label ?actor }
 }
-GROUP BY ?type
-ORDER BY ?type"""
+GROUP BY ?ev"""

@@ -115,6 +115,10 @@ NAMED_AFTER_HEADS = PLACE_HEADS | {
     "mount", "church", "house", "university", "college", "school", "hospital", "museum",
     "library", "prize", "award", "trophy", "memorial", "festival",
 }
+# Of those, the heads of institutions that go by the name alone once introduced ("Yale" for
+# "Yale College", "Butler" for "Butler University"; news and reference style's short
+# forms of school names): a short name labelled an organisation is the institution.
+INSTITUTION_HEADS = {"university", "college", "school"}
 # Verbs whose object is a language ("spoke Romanian", "translated into ..." has "into"):
 # VerbNet class "say-37.7" and "transfer_mesg-37.1" members that take a language; written for kg.
 LANGUAGE_VERBS = {"speak", "write", "learn", "teach", "study", "understand", "know"}
