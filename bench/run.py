@@ -19,6 +19,8 @@ so. Prints, from one run, side by side with the targets of issue 5:
   CPU          user + system CPU per article of `kg build` (1 worker) against spaCy
                alone, and at all of the corpus against 1/8 of it (the same articles
                fewer times: what grows with the corpus)
+  places       CPU of offline place linking (gazetteer readings, containment) as a
+               share of an in-process build of 1/8 of the corpus (bench/places.py)
   naive        the script users write instead (bench/naive.py: spaCy's entities into
                rdflib, saved as Turtle) on the same corpus, against `kg build`
   disk         bytes per article the clean build left: store (RocksDB), export cache,
@@ -58,6 +60,7 @@ TARGETS = {
     "cpu": (1.4, True, "{:.2f}x"),  # CPU per article, kg / spaCy alone
     "cpu growth": (1.05, True, "{:+.0%}"),  # CPU per article, all of the corpus / 1/8 of it
     "naive": (1.0, False, "{:.2f}x"),  # naive script's wall time / kg's: kg must be faster
+    "places": (0.05, True, "{:.1%}"),  # CPU of offline place linking / the build's (issue 12)
 }
 
 
@@ -243,6 +246,12 @@ def run(args, tmp: Path) -> None:
         f"spaCy {ms_per_article(sp1, n):.0f} ms", kg1.cpu / sp1.cpu, "cpu")
     row(f"CPU per article, {n:,} vs {n8:,} articles", f"{ms_per_article(kg1, n):.0f} ms",
         f"{ms_per_article(kg8, n8):.0f} ms", ms_per_article(kg1, n) / ms_per_article(kg8, n8), "cpu growth")
+
+    # Offline place linking's share of the build's CPU (bench/places.py), on 1/8 of the corpus.
+    from bench.places import place_share
+
+    places, total = place_share(eighth)
+    row(f"place linking, {n8:,} articles", f"{places:.1f} s CPU", f"build {total:.1f} s CPU", places / total, "places")
 
     # The naive script (bench/naive.py) on the same corpus.
     naive = naive_script(corpus, tmp / "naive.ttl", args.pipeline)
