@@ -1,6 +1,6 @@
 """Entity phenomena of news text, each on sentences written for it: name spans, kinds,
 and which names are one entity. Where the small model's labels would make a test depend
-on the model's mood, the test sets the model's entities itself (``_with_ents``) and runs
+on the model's mood, the test sets the model's entities itself (``tools.with_ents``) and runs
 kg_entities on them: it checks kg's rule, not the model."""
 from __future__ import annotations
 
@@ -9,28 +9,11 @@ from spacy.tokens import Span
 
 import kg.nlp.entities  # noqa: F401  (registers kg_entities)
 import kg.nlp.extensions  # noqa: F401
-from kg.nlp.entities import EntityConsolidator
+from .tools import with_ents
 
 
 def _records(nlp, text):
     return nlp(text)._.kg_entities
-
-
-def _with_ents(nlp, text, spans):
-    """Run kg_entities on a parsed text whose model entities are exactly ``spans``:
-    (substring, occurrence index, label)."""
-    with nlp.select_pipes(disable=["kg_entities"]):
-        doc = nlp(text)
-    ents = []
-    for sub, nth, label in spans:
-        start = -1
-        for _ in range(nth + 1):
-            start = text.index(sub, start + 1)
-        span = doc.char_span(start, start + len(sub), label=label)
-        assert span is not None, sub
-        ents.append(span)
-    doc.ents = sorted(ents, key=lambda s: s.start)
-    return EntityConsolidator()(doc)._.kg_entities
 
 
 def _by_mention(records):
@@ -60,13 +43,13 @@ def test_full_stop_that_is_not_an_abbreviation_is_not_kept(ents_nlp):
 
 def test_no_name_runs_over_a_line_break(ents_nlp):
     text = "Talks with Dana Whitford\nended on Friday."
-    recs = _with_ents(ents_nlp, text, [("Dana Whitford\nended", 0, "PERSON")])
+    recs = with_ents(ents_nlp, text, [("Dana Whitford\nended", 0, "PERSON")])
     assert [m.text for r in recs for m in r.mentions] == ["Dana Whitford"]
 
 
 def test_capitals_headline_clause_is_not_a_name(ents_nlp):
     text = "LONDON 1996-08-30\nEUROPEAN SHARES FALL AS BANKS SLIDE\nMarkets fell in London on Friday."
-    recs = _with_ents(ents_nlp, text, [("LONDON", 0, "GPE"), ("EUROPEAN SHARES FALL AS BANKS SLIDE", 0, "ORG"),
+    recs = with_ents(ents_nlp, text, [("LONDON", 0, "GPE"), ("EUROPEAN SHARES FALL AS BANKS SLIDE", 0, "ORG"),
                                        ("London", 0, "GPE")])
     assert [r.kind for r in recs] == ["PLACE"]
     assert {m.text for m in recs[0].mentions} == {"LONDON", "London"}
@@ -77,7 +60,7 @@ def test_capitals_headline_clause_is_not_a_name(ents_nlp):
 def test_place_a_company_is_named_after_stays_a_place(ents_nlp):
     # ("Georgia" / "Georgia Power" too, but a country's name never joins an organisation.)
     text = "Leeds Fabrics raised prices. Customers across Leeds complained to Leeds Fabrics."
-    recs = _with_ents(ents_nlp, text, [("Leeds Fabrics", 0, "ORG"), ("Leeds", 1, "GPE"),
+    recs = with_ents(ents_nlp, text, [("Leeds Fabrics", 0, "ORG"), ("Leeds", 1, "GPE"),
                                        ("Leeds Fabrics", 1, "ORG")])
     by = _by_mention(recs)
     assert by["Leeds Fabrics"].kind == "ORG" and by["Leeds"].kind == "PLACE"
@@ -86,7 +69,7 @@ def test_place_a_company_is_named_after_stays_a_place(ents_nlp):
 
 def test_thing_named_after_a_name_is_another_entity(ents_nlp):
     text = "Ships crossed Halvard Bay at dawn. Halvard lies on its northern shore."
-    recs = _with_ents(ents_nlp, text, [("Halvard Bay", 0, "LOC"), ("Halvard", 1, "GPE")])
+    recs = with_ents(ents_nlp, text, [("Halvard Bay", 0, "LOC"), ("Halvard", 1, "GPE")])
     by = _by_mention(recs)
     assert by["Halvard"] is not by["Halvard Bay"]
 
@@ -95,19 +78,19 @@ def test_one_name_repeated_with_a_wrong_label_does_not_retype_the_person(ents_nl
     text = ("Giacomo Varenne wrote letters. Varenne travelled. Varenne gambled. "
             "Varenne fled. Varenne returned.")
     spans = [("Giacomo Varenne", 0, "PERSON")] + [("Varenne", i, "ORG") for i in range(1, 5)]
-    recs = _with_ents(ents_nlp, text, spans)
+    recs = with_ents(ents_nlp, text, spans)
     assert len(recs) == 1 and recs[0].kind == "PERSON" and len(recs[0].mentions) == 5
 
 
 def test_country_name_labelled_a_person_is_the_country(ents_nlp):
     text = "Independence came to Mauritius in 1968."
-    recs = _with_ents(ents_nlp, text, [("Mauritius", 0, "PERSON")])
+    recs = with_ents(ents_nlp, text, [("Mauritius", 0, "PERSON")])
     assert recs[0].kind == "PLACE" and recs[0].country_code == "MU"
 
 
 def test_country_name_inside_a_persons_name_stays_the_person(ents_nlp):
     text = "Michael Jordan scored. Jordan smiled."
-    recs = _with_ents(ents_nlp, text, [("Michael Jordan", 0, "PERSON"), ("Jordan", 1, "PERSON")])
+    recs = with_ents(ents_nlp, text, [("Michael Jordan", 0, "PERSON"), ("Jordan", 1, "PERSON")])
     assert len(recs) == 1 and recs[0].kind == "PERSON" and recs[0].country_code is None
 
 
@@ -122,14 +105,14 @@ def test_nationality_word_naming_a_language(ents_nlp):
 
 def test_initials_are_the_full_name(ents_nlp):
     text = "John Henry Dearle designed it. J. H. Dearle signed it. Dearle sold it."
-    recs = _with_ents(ents_nlp, text, [("John Henry Dearle", 0, "PERSON"), ("J. H. Dearle", 0, "PERSON"),
+    recs = with_ents(ents_nlp, text, [("John Henry Dearle", 0, "PERSON"), ("J. H. Dearle", 0, "PERSON"),
                                        ("Dearle", 2, "ORG")])
     assert len(recs) == 1 and recs[0].kind == "PERSON" and len(recs[0].mentions) == 3
 
 
 def test_nationality_inside_an_organisations_name_belongs_to_it(ents_nlp):
     text = "Officials at the German Finance Ministry met the Indian Space Research Organisation."
-    recs = _with_ents(ents_nlp, text, [("the German Finance Ministry", 0, "ORG"),
+    recs = with_ents(ents_nlp, text, [("the German Finance Ministry", 0, "ORG"),
                                        ("the Indian Space Research Organisation", 0, "ORG")])
     assert [r.kind for r in recs] == ["ORG", "ORG"]
     assert {m.text for r in recs for m in r.mentions} == {"the German Finance Ministry",
@@ -149,20 +132,20 @@ def test_city_outside_a_result_stays_a_place(ents_nlp):
 
 def test_name_ending_in_a_features_word_is_a_place(ents_nlp):
     text = "Tourists walked from Brannock Falls to the Harbour Esplanade."
-    recs = _with_ents(ents_nlp, text, [("Brannock Falls", 0, "PERSON"), ("Harbour Esplanade", 0, "ORG")])
+    recs = with_ents(ents_nlp, text, [("Brannock Falls", 0, "PERSON"), ("Harbour Esplanade", 0, "ORG")])
     assert [r.kind for r in recs] == ["PLACE", "PLACE"]
 
 
 def test_lake_named_after_a_town_is_another_entity(ents_nlp):
     text = "Boats cross Lake Velmora in summer. Velmora has a harbour."
-    recs = _with_ents(ents_nlp, text, [("Lake Velmora", 0, "LOC"), ("Velmora", 1, "GPE")])
+    recs = with_ents(ents_nlp, text, [("Lake Velmora", 0, "LOC"), ("Velmora", 1, "GPE")])
     by = _by_mention(recs)
     assert by["Velmora"] is not by["Lake Velmora"]
 
 
 def test_gazetteer_breaks_a_tie_between_place_and_organisation(ents_nlp):
     text = "Bucharest grew fast. Trade in Bucharest boomed."
-    recs = _with_ents(ents_nlp, text, [("Bucharest", 0, "ORG"), ("Bucharest", 1, "GPE")])
+    recs = with_ents(ents_nlp, text, [("Bucharest", 0, "ORG"), ("Bucharest", 1, "GPE")])
     assert len(recs) == 1 and recs[0].kind == "PLACE"
 
 
@@ -172,13 +155,13 @@ def test_surname_labelled_a_person_outweighs_one_organisation_label(ents_nlp):
     text = "It was written by Carla Ventoso. " + " ".join(f"Ventoso sang {w}." for w in
                                                           ("it", "again", "twice", "live", "loud", "soft"))
     spans = [("Carla Ventoso", 0, "ORG")] + [("Ventoso", i, "PERSON") for i in range(1, 7)]
-    recs = _with_ents(ents_nlp, text, spans)
+    recs = with_ents(ents_nlp, text, spans)
     assert len(recs) == 1 and recs[0].kind == "PERSON"
 
 
 def test_language_label_keeps_the_language_apart_from_the_country(ents_nlp):
     text = "Spanish is spoken by the Spanish team."
-    recs = _with_ents(ents_nlp, text, [("Spanish", 0, "LANGUAGE"), ("Spanish", 1, "NORP")])
+    recs = with_ents(ents_nlp, text, [("Spanish", 0, "LANGUAGE"), ("Spanish", 1, "NORP")])
     assert sorted(r.kind for r in recs) == ["LANGUAGE", "PLACE"]
 
 
@@ -186,23 +169,23 @@ def test_language_label_keeps_the_language_apart_from_the_country(ents_nlp):
 
 def test_gazetteer_match_needs_the_whole_name(ents_nlp):
     # GeoNames has a town "Olympic" (Hong Kong): a piece of "Olympic Stadium" is not it.
-    cut = _with_ents(ents_nlp, "Crowds filled Olympic Stadium on Friday.", [("Olympic", 0, "GPE")])
+    cut = with_ents(ents_nlp, "Crowds filled Olympic Stadium on Friday.", [("Olympic", 0, "GPE")])
     assert cut[0].kind == "PLACE" and cut[0].same_as == []
-    whole = _with_ents(ents_nlp, "Crowds gathered in Olympic on Friday.", [("Olympic", 0, "GPE")])
+    whole = with_ents(ents_nlp, "Crowds gathered in Olympic on Friday.", [("Olympic", 0, "GPE")])
     assert whole[0].same_as == ["https://sws.geonames.org/12689056/"]
 
 
 def test_name_run_together_is_the_same_organisation(ents_nlp):
     text = "Shares of BrimCo rose. Brim Co said on Monday that sales grew."
-    recs = _with_ents(ents_nlp, text, [("Brim Co", 0, "ORG")])
+    recs = with_ents(ents_nlp, text, [("Brim Co", 0, "ORG")])
     assert len(recs) == 1 and [m.text for m in recs[0].mentions] == ["BrimCo", "Brim Co"]
-    tagged = _with_ents(ents_nlp, text, [("BrimCo", 0, "ORG"), ("Brim Co", 0, "ORG")])
+    tagged = with_ents(ents_nlp, text, [("BrimCo", 0, "ORG"), ("Brim Co", 0, "ORG")])
     assert len(tagged) == 1
 
 
 def test_party_short_name_is_the_party(ents_nlp):
     text = "The Harbour Party won the vote. Harbour leaders celebrated late."
-    recs = _with_ents(ents_nlp, text, [("The Harbour Party", 0, "ORG")])
+    recs = with_ents(ents_nlp, text, [("The Harbour Party", 0, "ORG")])
     assert len(recs) == 1 and [m.text for m in recs[0].mentions] == ["The Harbour Party", "Harbour"]
 
 
@@ -216,5 +199,5 @@ def test_acronym_and_surname_forms_are_one_entity(ents_nlp):
 
 def test_a_title_alone_names_no_one(ents_nlp):
     text = "The Queen opened the session. Minister Ada Brunel spoke after her."
-    recs = _with_ents(ents_nlp, text, [("Queen", 0, "PERSON"), ("Minister Ada Brunel", 0, "PERSON")])
+    recs = with_ents(ents_nlp, text, [("Queen", 0, "PERSON"), ("Minister Ada Brunel", 0, "PERSON")])
     assert [r.label for r in recs] == ["Ada Brunel"]

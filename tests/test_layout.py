@@ -11,7 +11,7 @@ PKG = Path(__file__).resolve().parents[1] / "kg"
 
 # Stages in data-flow order: a module may import from its own stage or an earlier one,
 # never from a later one (kg.errors, kg.terminal and kg.records are shared by all).
-STAGES = ["kg.errors", "kg.terminal", "kg.records", "kg.reading", "kg.nlp", "kg.rdf", "kg.store", "kg.linking",
+STAGES = ["kg.errors", "kg.terminal", "kg.sameorigin", "kg.records", "kg.reading", "kg.nlp", "kg.rdf", "kg.store", "kg.linking",
           "kg.build", "kg.web", "kg.remote", "kg.cli"]
 
 

@@ -1,28 +1,11 @@
 """Which names of one article are one entity (kg_entities' clustering), each rule on
-sentences written for it. The model's entities are set by the test (``_with_ents``), so
+sentences written for it. The model's entities are set by the test (``tools.with_ents``), so
 the test checks kg's rule, not the small model's labels."""
 from __future__ import annotations
 
 import kg.nlp.entities  # noqa: F401  (registers kg_entities)
 import kg.nlp.extensions  # noqa: F401
-from kg.nlp.entities import EntityConsolidator
-
-
-def _with_ents(nlp, text, spans):
-    """kg_entities' records for ``text`` whose model entities are exactly ``spans``:
-    (substring, occurrence index, label)."""
-    with nlp.select_pipes(disable=["kg_entities"]):
-        doc = nlp(text)
-    ents = []
-    for sub, nth, label in spans:
-        start = -1
-        for _ in range(nth + 1):
-            start = text.index(sub, start + 1)
-        span = doc.char_span(start, start + len(sub), label=label)
-        assert span is not None, sub
-        ents.append(span)
-    doc.ents = sorted(ents, key=lambda s: s.start)
-    return EntityConsolidator()(doc)._.kg_entities
+from .tools import with_ents
 
 
 def _by_mention(records):
@@ -38,7 +21,7 @@ def _one(records, text, nth=0):
 
 def test_surname_and_title_forms_are_one_person_despite_one_organisation_label(ents_nlp):
     text = "Ed Smith runs the mill. Mr Smith said prices rose. Smith will retire."
-    recs = _with_ents(ents_nlp, text, [("Ed Smith", 0, "PERSON"), ("Mr Smith", 0, "PERSON"),
+    recs = with_ents(ents_nlp, text, [("Ed Smith", 0, "PERSON"), ("Mr Smith", 0, "PERSON"),
                                        ("Smith", 2, "ORG")])
     assert len(recs) == 1 and recs[0].kind == "PERSON" and len(recs[0].mentions) == 3
 
@@ -46,7 +29,7 @@ def test_surname_and_title_forms_are_one_person_despite_one_organisation_label(e
 def test_surname_is_the_person_introduced_before_a_namesake(ents_nlp):
     text = ("Franck Pellard won the downhill. Pellard trained at home. His sister Leila Pellard "
             "skied too. Pellard retired in 1998.")
-    recs = _with_ents(ents_nlp, text, [("Franck Pellard", 0, "PERSON"), ("Pellard", 1, "PERSON"),
+    recs = with_ents(ents_nlp, text, [("Franck Pellard", 0, "PERSON"), ("Pellard", 1, "PERSON"),
                                        ("Leila Pellard", 0, "PERSON"), ("Pellard", 3, "PERSON")])
     franck, leila = _one(recs, "Franck Pellard"), _one(recs, "Leila Pellard")
     assert _one(recs, "Pellard") is franck and _one(recs, "Pellard", 1) is franck
@@ -55,7 +38,7 @@ def test_surname_is_the_person_introduced_before_a_namesake(ents_nlp):
 
 def test_surname_is_the_person_not_the_firm_named_after_them(ents_nlp):
     text = "William Morrow designed wallpaper. Morrow & Co. sold it. Morrow died in 1896."
-    recs = _with_ents(ents_nlp, text, [("William Morrow", 0, "PERSON"), ("Morrow & Co.", 0, "ORG"),
+    recs = with_ents(ents_nlp, text, [("William Morrow", 0, "PERSON"), ("Morrow & Co.", 0, "ORG"),
                                        ("Morrow", 2, "PERSON")])
     assert _one(recs, "Morrow") is _one(recs, "William Morrow")
     assert _one(recs, "Morrow & Co.") is not _one(recs, "William Morrow")
@@ -64,17 +47,17 @@ def test_surname_is_the_person_not_the_firm_named_after_them(ents_nlp):
 def test_surname_labelled_a_nationality_is_still_the_person(ents_nlp):
     # "-ian" makes the model say NORP; a nationality word itself never joins a person.
     text = "David Bohrigian leads the agency. Bohrigian said loans grew. Bohrigian met investors."
-    recs = _with_ents(ents_nlp, text, [("David Bohrigian", 0, "PERSON"), ("Bohrigian", 1, "NORP"),
+    recs = with_ents(ents_nlp, text, [("David Bohrigian", 0, "PERSON"), ("Bohrigian", 1, "NORP"),
                                        ("Bohrigian", 2, "NORP")])
     assert len(recs) == 1 and recs[0].kind == "PERSON" and len(recs[0].mentions) == 3
     text = "Ana Chinese-Lopez spoke. Chinese exports fell."
-    recs = _with_ents(ents_nlp, text, [("Ana Chinese-Lopez", 0, "PERSON"), ("Chinese", 1, "NORP")])
+    recs = with_ents(ents_nlp, text, [("Ana Chinese-Lopez", 0, "PERSON"), ("Chinese", 1, "NORP")])
     assert _one(recs, "Chinese") is not _one(recs, "Ana Chinese-Lopez")
 
 
 def test_first_and_last_name_without_the_middle_name(ents_nlp):
     text = "Henrik August Angstad was a writer. Henrik Angstad later moved to the coast."
-    recs = _with_ents(ents_nlp, text, [("Henrik August Angstad", 0, "PERSON"), ("Henrik Angstad", 0, "PERSON")])
+    recs = with_ents(ents_nlp, text, [("Henrik August Angstad", 0, "PERSON"), ("Henrik Angstad", 0, "PERSON")])
     assert len(recs) == 1 and len(recs[0].mentions) == 2
 
 
@@ -82,41 +65,41 @@ def test_first_and_last_name_without_the_middle_name(ents_nlp):
 
 def test_short_name_of_a_college_is_the_college(ents_nlp):
     text = "He studied at Yarrow College until 1880. Yarrow later gave him a degree."
-    recs = _with_ents(ents_nlp, text, [("Yarrow College", 0, "ORG"), ("Yarrow", 1, "ORG")])
+    recs = with_ents(ents_nlp, text, [("Yarrow College", 0, "ORG"), ("Yarrow", 1, "ORG")])
     assert len(recs) == 1 and len(recs[0].mentions) == 2
 
 
 def test_acronym_keeps_the_initials_of_small_words(ents_nlp):
     text = "Tears for Jeers released an album. TFJ toured in 1985."
-    recs = _with_ents(ents_nlp, text, [("Tears for Jeers", 0, "ORG"), ("TFJ", 0, "ORG")])
+    recs = with_ents(ents_nlp, text, [("Tears for Jeers", 0, "ORG"), ("TFJ", 0, "ORG")])
     assert len(recs) == 1 and len(recs[0].mentions) == 2
 
 
 def test_acronym_of_a_name_written_two_ways(ents_nlp):
     text = "General Motors cut jobs. General Motor said more cuts would come. GM shares fell."
-    recs = _with_ents(ents_nlp, text, [("General Motors", 0, "ORG"), ("General Motor", 1, "ORG"),
+    recs = with_ents(ents_nlp, text, [("General Motors", 0, "ORG"), ("General Motor", 1, "ORG"),
                                        ("GM", 0, "ORG")])
     assert _one(recs, "GM") is _one(recs, "General Motors")
 
 
 def test_acronym_is_its_expansion_not_a_name_built_on_it(ents_nlp):
     text = "General Mills cut jobs. The New GM will be smaller. GM said the plan would work."
-    recs = _with_ents(ents_nlp, text, [("General Mills", 0, "ORG"), ("New GM", 0, "ORG"), ("GM", 1, "ORG")])
+    recs = with_ents(ents_nlp, text, [("General Mills", 0, "ORG"), ("New GM", 0, "ORG"), ("GM", 1, "ORG")])
     assert _one(recs, "GM") is _one(recs, "General Mills")
     assert _one(recs, "New GM") is not _one(recs, "General Mills")
 
 
 def test_name_used_before_a_longer_name_it_begins_is_another_entity(ents_nlp):
     text = "Sonar sold televisions for years. In 1990 Sonar Pictures began to make films."
-    recs = _with_ents(ents_nlp, text, [("Sonar", 0, "ORG"), ("Sonar Pictures", 0, "ORG")])
+    recs = with_ents(ents_nlp, text, [("Sonar", 0, "ORG"), ("Sonar Pictures", 0, "ORG")])
     assert len(recs) == 2
     # ... but a headline comes first in short forms, and a legal form adds nothing.
     text = "Fordham sales spike\nFordham Motor Company said on Monday that Fordham sold more cars."
-    recs = _with_ents(ents_nlp, text, [("Fordham", 0, "ORG"), ("Fordham Motor Company", 0, "ORG"),
+    recs = with_ents(ents_nlp, text, [("Fordham", 0, "ORG"), ("Fordham Motor Company", 0, "ORG"),
                                        ("Fordham", 2, "ORG")])
     assert len(recs) == 1
     text = "Chryston said profits rose. Chryston LLC is privately held."
-    recs = _with_ents(ents_nlp, text, [("Chryston", 0, "ORG"), ("Chryston LLC", 0, "ORG")])
+    recs = with_ents(ents_nlp, text, [("Chryston", 0, "ORG"), ("Chryston LLC", 0, "ORG")])
     assert len(recs) == 1
 
 
@@ -124,13 +107,13 @@ def test_name_used_before_a_longer_name_it_begins_is_another_entity(ents_nlp):
 
 def test_names_that_differ_in_accents_are_one(ents_nlp):
     text = "Durán is a port city. Duran grew quickly after 1950."
-    recs = _with_ents(ents_nlp, text, [("Durán", 0, "GPE"), ("Duran", 0, "GPE")])
+    recs = with_ents(ents_nlp, text, [("Durán", 0, "GPE"), ("Duran", 0, "GPE")])
     assert len(recs) == 1 and len(recs[0].mentions) == 2
 
 
 def test_place_a_company_is_named_after_stays_apart(ents_nlp):
     text = "Georgia Power raised its rates. Customers across Georgia complained to Georgia Power."
-    recs = _with_ents(ents_nlp, text, [("Georgia Power", 0, "ORG"), ("Georgia", 1, "GPE"),
+    recs = with_ents(ents_nlp, text, [("Georgia Power", 0, "ORG"), ("Georgia", 1, "GPE"),
                                        ("Georgia Power", 1, "ORG")])
     assert _one(recs, "Georgia") is not _one(recs, "Georgia Power")
     assert _one(recs, "Georgia Power").kind == "ORG" and _one(recs, "Georgia").kind == "PLACE"

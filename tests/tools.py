@@ -513,3 +513,24 @@ def listening_addresses(port: int) -> set[str]:
             if int(p, 16) == port and state == "0A":  # LISTEN
                 found.add(".".join(str(int(addr[i:i + 2], 16)) for i in (6, 4, 2, 0)) if len(addr) == 8 else addr)
     return found
+
+
+def with_ents(nlp, text, spans):
+    """kg_entities' records for ``text`` whose model entities are exactly ``spans``:
+    (substring, occurrence index, label). Tests of kg's rules on names set the model's
+    entities themselves, so they do not depend on the small model's labels."""
+    import kg.nlp.extensions  # noqa: F401
+    from kg.nlp.entities import EntityConsolidator
+
+    with nlp.select_pipes(disable=["kg_entities"]):
+        doc = nlp(text)
+    ents = []
+    for sub, nth, label in spans:
+        start = -1
+        for _ in range(nth + 1):
+            start = text.index(sub, start + 1)
+        span = doc.char_span(start, start + len(sub), label=label)
+        assert span is not None, sub
+        ents.append(span)
+    doc.ents = sorted(ents, key=lambda s: s.start)
+    return EntityConsolidator()(doc)._.kg_entities

@@ -165,8 +165,7 @@ def remove(ids: Iterable[str], options: BuildOptions | None = None) -> BuildRepo
                 continue
             _drop(store, cache, records, aid, existing[aid][0])
             report.removed += 1
-        settle_identities(store, cache, records, Minter(store.recorded_base_iri() or _base_of(existing)
-                                                        or DEFAULT_BASE_IRI))
+        settle_identities(store, cache, records, _minter_of(store, existing))
         report.exports = cache.write(opts.out_dir, opts.formats)
         report.triples = cache.quad_count()
     report.seconds = time.monotonic() - started
@@ -240,6 +239,12 @@ def _check_base_iri(store: Store, base: str, existing: dict) -> None:
         store.record_base_iri(base)
 
 
+def _minter_of(store: Store, existing: dict) -> Minter:
+    """The minter of the store's graphs (its recorded base IRI, else the one its graphs
+    were minted with), for re-mapping them without a build's extractor."""
+    return Minter(store.recorded_base_iri() or _base_of(existing) or DEFAULT_BASE_IRI)
+
+
 def _base_of(existing: dict) -> str | None:
     """The base IRI of the built articles' graph IRIs ("{base}graph/{id}")."""
     probe = Minter(DEFAULT_BASE_IRI)
@@ -269,9 +274,7 @@ def link(endpoint: Endpoint, options: BuildOptions | None = None, offline: bool 
             raise StoreError(f"{opts.store_path} holds no extraction records to link (a store an older kg "
                              f"made): build it again with this kg first")
         report.notices.append(link_records(store, records.items(), endpoint, offline=offline).summary())
-        built = store.built_articles_with_activity()
-        settle_identities(store, cache, records, Minter(store.recorded_base_iri() or _base_of(built)
-                                                        or DEFAULT_BASE_IRI))
+        settle_identities(store, cache, records, _minter_of(store, store.built_articles_with_activity()))
         report.exports = cache.write(opts.out_dir, opts.formats)
         report.triples = cache.quad_count()
     report.seconds = time.monotonic() - started

@@ -15,8 +15,7 @@ any public endpoint expects:
 
 Credentials go to the endpoint's origin only (RFC 6454): they are added by urllib's auth
 handler for that origin, never as a header SPARQLWrapper would copy along a redirect, and
-a redirect to another origin is refused — the rule of kg.remote.client, which this stage
-may not import. Every failure leaves here as a kg.errors ``EndpointError``.
+a redirect to another origin is refused (kg.sameorigin, shared with kg.remote). Every failure leaves here as a kg.errors ``EndpointError``.
 """
 from __future__ import annotations
 
@@ -32,11 +31,11 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from kg.errors import EndpointError, EndpointQueryError, EndpointTimeoutError, UsageError, error_class
+from kg.sameorigin import opener as http_opener
 
 WIKIDATA_SPARQL = "https://query.wikidata.org/sparql"
 # Hosts whose operators require a contact in the User-Agent (Wikimedia's policy above).
 CONTACT_REQUIRED = ("wikidata.org", "wikimedia.org")
-DEFAULT_PORTS = {"http": 80, "https": 443}
 RETRY_STATUS = (429, 502, 503, 504)  # worth another try; 429 / 503 may say when
 
 
@@ -78,45 +77,9 @@ class Endpoint:
         return f"kg/{__version__} ({contact}) SPARQLWrapper/{sw_version}"
 
 
-def origin(url: str) -> tuple[str, str, int | None]:
-    """(scheme, host, port) of ``url``, the default port filled in (RFC 6454 4)."""
-    parts = urllib.parse.urlsplit(url)
-    try:
-        port = parts.port
-    except ValueError:
-        port = None
-    scheme = parts.scheme.lower()
-    return scheme, (parts.hostname or "").lower(), port or DEFAULT_PORTS.get(scheme)
-
-
-class SameOriginRedirects(urllib.request.HTTPRedirectHandler):
-    """Follow a redirect within the endpoint's origin only; 307 / 308 keep POST and its
-    body (RFC 9110 15.4.8, 15.4.9)."""
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        if origin(newurl) != origin(req.full_url):
-            fp.read()
-            fp.close()
-            raise EndpointError(f"{req.full_url} redirects (HTTP {code}) to another origin, {newurl}: not followed "
-                                f"(kg sends nothing meant for one server to another)")
-        if code in (307, 308):
-            fp.read()
-            fp.close()
-            return urllib.request.Request(newurl, data=req.data, headers=dict(req.headers), method=req.get_method(),
-                                          origin_req_host=req.origin_req_host, unverifiable=True)
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
-
-
 def opener(endpoint: Endpoint) -> urllib.request.OpenerDirector:
-    handlers: list = [SameOriginRedirects()]
-    if endpoint.user is not None:
-        scheme, host, port = origin(endpoint.url)
-        root = f"{scheme}://{f'[{host}]' if ':' in host else host}:{port}/"
-        mgr = urllib.request.HTTPPasswordMgrWithPriorAuth()
-        mgr.add_password(None, root, endpoint.user, endpoint.password or "", is_authenticated=endpoint.auth == "basic")
-        handlers.append(urllib.request.HTTPDigestAuthHandler(mgr) if endpoint.auth == "digest"
-                        else urllib.request.HTTPBasicAuthHandler(mgr))
-    return urllib.request.build_opener(*handlers)
+    """Credentials, if any, for the endpoint's origin only; no redirect to another."""
+    return http_opener(endpoint if endpoint.user is not None else None, endpoint.url)
 
 
 def retry_after(value: str | None, now: float | None = None) -> float | None:
