@@ -14,7 +14,7 @@ from kg.rdf.mapping import BuildInfo, article_quads
 from kg.records import ArticleRecord
 from kg.rdf.vocab import DEFAULT_BASE_IRI
 from kg.store.exportcache import GraphBlocks, canonical, graph_blocks
-from kg.store.records import pack
+from kg.store.records import name_rows, pack
 
 log = logging.getLogger("kg")
 
@@ -33,6 +33,7 @@ class Built:
     article: str
     blocks: GraphBlocks
     record: bytes = b""
+    names: list[tuple] | None = None  # the record's ``kg.store.records.name_rows``
 
 
 def map_record(rec: ArticleRecord, minter: Minter, changes: Mapping[str, Identity] | None = None,
@@ -117,7 +118,8 @@ class Extractor:
         if isinstance(rec, ReadProblem):
             return rec
         try:
-            return Built(rec.meta.id, map_record(rec, self.minter, info=self.info), pack(rec))
+            return Built(rec.meta.id, map_record(rec, self.minter, info=self.info), pack(rec),
+                         name_rows(rec.meta.id, rec))
         except Exception as exc:  # noqa: BLE001 - reported per article, build goes on
             log.debug("mapping failed", exc_info=True)
             return ReadProblem(rec.meta.path or rec.meta.id, f"mapping failed: {type(exc).__name__}: {exc}")

@@ -106,6 +106,6 @@ def write_graphs(store: Store, cache: ExportCache, records: RecordStore, graphs:
         cache.put(b.blocks)
     for b in graphs:
         if b.record:
-            records.put(b.article, b.blocks.stamp, b.record)
+            records.put(b.article, b.blocks.stamp, b.record, rows=b.names)
         if identities is not None:
             records.set_identity(b.article, identities[b.article])

@@ -77,9 +77,13 @@ class RecordStore:
     def close(self) -> None:
         self.db.close()
 
-    def put(self, article_id: str, stamp: str, packed: bytes, identity: str = "") -> None:
-        """Store an article's record (``pack``), replacing what the article had."""
-        rows = name_rows(article_id, unpack(packed))
+    def put(self, article_id: str, stamp: str, packed: bytes, identity: str = "",
+            rows: list[tuple] | None = None) -> None:
+        """Store an article's record (``pack``), replacing what the article had. ``rows``:
+        its ``name_rows``, if the caller has the record unpacked (the build's workers do:
+        unpacking here again cost the writer ~3 ms per article)."""
+        if rows is None:
+            rows = name_rows(article_id, unpack(packed))
         with self._transaction():
             self._delete(article_id)
             self.db.execute("INSERT INTO records VALUES (?, ?, ?, ?)", (article_id, stamp, packed, identity))
