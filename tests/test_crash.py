@@ -2,8 +2,10 @@
 ids in ``kg remove``.
 
 Real ``kg build`` processes are killed with SIGKILL at seeded random delays spread over
-the build, and, to be sure some kills land in the short export phase, the moment an
-export's temporary file appears in the output folder (seen from outside, no hook in kg).
+the build and, to be sure some kills land in the short store and export phases whatever
+the machine's speed, when the store has taken a seeded number of bulk-load files or the
+moment an export's temporary file appears in the output folder (both seen from outside,
+no hook in kg).
 After each kill the exports are the previous complete ones or the new complete ones,
 byte for byte, the store opens and every graph in it is a whole graph of one of the two
 versions of its article, and the next ``kg build`` gives a clean build's store and
@@ -99,16 +101,24 @@ def kg_build(corpus: Path, out: Path) -> subprocess.Popen:
                             cwd=ROOT.parent)
 
 
-def kill_when(proc: subprocess.Popen, out: Path, delay: float | None) -> bool:
-    """SIGKILL ``proc`` after ``delay`` seconds, or (``delay`` None) as soon as an export's
-    temporary file shows in ``out``. False if it finished first."""
-    deadline = time.monotonic() + (delay if delay is not None else 120)
+def kill_when(proc: subprocess.Popen, out: Path, when: float | str | int) -> bool:
+    """SIGKILL ``proc`` after ``when`` seconds (a float), as soon as an export's temporary
+    file shows in ``out`` ("export"), or once the store has shown ``when`` (an int)
+    distinct RocksDB bulk-load files (a build of the corpus here makes about 120, spread
+    over its store writes). False if it finished first."""
+    deadline = time.monotonic() + (when if isinstance(when, float) else 120)
+    bulk: set[str] = set()
+    store = out / "store"
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             return False
-        if delay is None and out.exists() and any(n.startswith(".kg.") and n.endswith(".tmp") for n in os.listdir(out)):
+        if when == "export" and out.exists() and any(n.startswith(".kg.") and n.endswith(".tmp") for n in os.listdir(out)):
             break
-        time.sleep(0.0005 if delay is None else 0.002)
+        if isinstance(when, int) and not isinstance(when, bool) and store.exists():
+            bulk.update(n for n in os.listdir(store) if n.startswith("bulk-"))
+            if len(bulk) >= when:
+                break
+        time.sleep(0.002 if isinstance(when, float) else 0.0005)
     if proc.poll() is not None:
         return False
     proc.send_signal(signal.SIGKILL)
@@ -184,14 +194,15 @@ def test_sigkill_at_random_points_loses_nothing(versions, tmp_path):
         target = "b" if state == "a" else "a"
         for k in range(KILLS_PER_ROUND):
             # the first kill of a round anywhere (pipeline loading included), the others
-            # in the store and export work; the last of every other round waits for an
-            # export's temporary file to appear
-            if k == KILLS_PER_ROUND - 1 and r % 2 == 1:
-                delay = None
+            # in the store and export work; the last of a round waits for an export's
+            # temporary file (odd rounds) or for some of the store's bulk loads (even)
+            when: float | str | int
+            if k == KILLS_PER_ROUND - 1:
+                when = "export" if r % 2 == 1 else rng.randint(10, 90)
             else:
-                delay = rng.uniform(0.3, duration * 0.9) if k == 0 else rng.uniform(locked, duration * 0.9)
+                when = rng.uniform(0.3, duration * 0.9) if k == 0 else rng.uniform(locked, duration * 0.9)
             proc = kg_build(vs[target][0], out)
-            if not kill_when(proc, out, delay):
+            if not kill_when(proc, out, when):
                 assert proc.returncode == 0, proc.stderr.read().decode()
                 STATS["builds that finished before the kill"] += 1
                 state = target

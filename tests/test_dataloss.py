@@ -240,7 +240,7 @@ def test_remove_killed_then_run_again(built, tmp_path):
     os.rename(out, template)
     rng = random.Random(20261201)
     killed = 0
-    for delay in [None, None, None] + [rng.uniform(0.0, 1.5) for _ in range(4)]:
+    for delay in ["export"] * 3 + [rng.uniform(0.0, 1.5) for _ in range(4)]:
         subprocess.run(["cp", "-a", str(template), str(out)], check=True)
         proc = subprocess.Popen([sys.executable, "-m", "kg", "remove", "c", "--out", str(out)], env=env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT.parent)
