@@ -56,7 +56,7 @@ TARGETS = {
     "memory": (1.25, True, "{:.2f}"),
     "export": (10.0, False, "{:.1f}x"),
     "queries": (10.0, False, "{:.1f}x"),
-    "incremental": (0.05, True, "{:.0%}"),
+    "incremental": (0.03, True, "{:.0%}"),  # issue 14 (issue 5 had 5%)
     "cpu": (1.4, True, "{:.2f}x"),  # CPU per article, kg / spaCy alone
     "cpu growth": (1.05, True, "{:+.0%}"),  # CPU per article, all of the corpus / 1/8 of it
     "naive": (1.0, False, "{:.2f}x"),  # naive script's wall time / kg's: kg must be faster
@@ -257,6 +257,9 @@ def run(args, tmp: Path) -> None:
     naive = naive_script(corpus, tmp / "naive.ttl", args.pipeline)
     row("kg vs the naive spaCy + rdflib script", f"kg {kg1.seconds:.1f} s", f"naive {naive.seconds:.1f} s",
         naive.seconds / kg1.seconds, "naive")
+    # The naive script has one process; kg with as many as the machine has (--workers).
+    row(f"kg, {args.workers} workers, vs the naive script", f"kg {kgn.seconds:.1f} s", f"naive {naive.seconds:.1f} s",
+        naive.seconds / kgn.seconds, "naive")
 
     # Export and queries, against rdflib on the same graph.
     rows_rdflib, notes = compare_with_rdflib(tmp / "t1", row)

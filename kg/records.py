@@ -11,6 +11,7 @@ the article id plus the local id.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
@@ -146,6 +147,12 @@ class ArticleRecord:
         build packs every article's record)."""
         return _plain(self)
 
+    def to_json(self) -> str:
+        """``to_dict`` as compact JSON (``json.dumps(to_dict(), ensure_ascii=False,
+        separators=(",", ":"))``), written from the records themselves: making the dicts
+        first took four times as long as writing them."""
+        return _JSON.encode(self)
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "ArticleRecord":
         return _build(cls, data)
@@ -165,16 +172,14 @@ _NESTED: dict[type, dict[str, type]] = {
 
 
 def _build(cls: type, data: dict[str, Any]) -> Any:
-    nested = _NESTED.get(cls, {})
-    kwargs = {}
-    for f in fields(cls):
-        if f.name not in data:
-            continue
-        value = data[f.name]
-        sub = nested.get(f.name)
-        if sub is not None and value is not None:
-            value = [_build(sub, v) for v in value] if isinstance(value, list) else _build(sub, value)
-        kwargs[f.name] = value
+    names = _FIELD_NAMES.get(cls)
+    if names is None:  # fields() once per class: per object it took half of unpacking a record
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))
+    kwargs = {n: data[n] for n in names if n in data}
+    for name, sub in _NESTED.get(cls, {}).items():
+        value = kwargs.get(name)
+        if value is not None:
+            kwargs[name] = [_build(sub, v) for v in value] if isinstance(value, list) else _build(sub, value)
     return cls(**kwargs)
 
 
@@ -190,3 +195,18 @@ def _plain(obj: Any) -> Any:
             names = _FIELD_NAMES[type(obj)] = tuple(f.name for f in fields(obj))
         return {n: _plain(getattr(obj, n)) for n in names}
     return obj
+
+
+def _json_fields(obj: Any) -> dict[str, Any]:
+    """A record's fields for the JSON encoder: its ``__dict__`` itself when that holds just
+    its fields in their order (it does, as the dataclass's ``__init__`` set them)."""
+    names = _FIELD_NAMES.get(type(obj))
+    if names is None:
+        if not is_dataclass(obj) or isinstance(obj, type):
+            raise TypeError(f"{type(obj).__name__} is not a record")
+        names = _FIELD_NAMES[type(obj)] = tuple(f.name for f in fields(obj))
+    d = obj.__dict__
+    return d if tuple(d) == names else {n: d[n] for n in names}
+
+
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False, default=_json_fields)

@@ -201,3 +201,99 @@ def test_a_title_alone_names_no_one(ents_nlp):
     text = "The Queen opened the session. Minister Ada Brunel spoke after her."
     recs = with_ents(ents_nlp, text, [("Queen", 0, "PERSON"), ("Minister Ada Brunel", 0, "PERSON")])
     assert [r.label for r in recs] == ["Ada Brunel"]
+
+
+# --- definitions and titles ---------------------------------------------------------
+
+def test_definition_gives_the_kind_over_other_labels(ents_nlp):
+    text = "Varlo is a village in the hills. Varlo has a church. Visitors love Varlo. Varlo hosts a fair."
+    recs = with_ents(ents_nlp, text, [("Varlo", i, "ORG") for i in range(4)])
+    assert len(recs) == 1 and recs[0].kind == "PLACE" and len(recs[0].mentions) == 4
+
+
+def test_definition_after_a_parenthesis(ents_nlp):
+    # ("(;" is one token here, and the parser takes it for the subject)
+    text = "Urgat (; ) is a town in the east. Urgat grew quickly."
+    recs = with_ents(ents_nlp, text, [("Urgat", 0, "ORG"), ("Urgat", 1, "ORG")])
+    assert _by_mention(recs)["Urgat"].kind == "PLACE"
+
+
+def test_indefinite_appositive_defines_but_not_a_definite_one(ents_nlp):
+    recs = with_ents(ents_nlp, "Traffic slowed near Dorsal, a town on the coast.", [("Dorsal", 0, "PERSON")])
+    assert recs[0].kind == "PLACE"
+    text = "Written by Ada Brunel and directed by Mara Lind, the episode aired in May."
+    recs = with_ents(ents_nlp, text, [("Ada Brunel", 0, "PERSON"), ("Mara Lind", 0, "PERSON")])
+    assert _by_mention(recs)["Mara Lind"].kind == "PERSON"
+
+
+def test_negated_definition_says_nothing(ents_nlp):
+    recs = with_ents(ents_nlp, "Kestrel is not a village.", [("Kestrel", 0, "ORG")])
+    assert recs[0].kind == "ORG"
+
+
+def test_short_name_defined_as_another_kind_stays_apart(ents_nlp):
+    text = "The line was surveyed by Walter Brisk. Brisk was a village in Ontario."
+    recs = with_ents(ents_nlp, text, [("Walter Brisk", 0, "PERSON"), ("Brisk", 1, "PERSON")])
+    by = _by_mention(recs)
+    assert by["Walter Brisk"].kind == "PERSON" and by["Brisk"].kind == "PLACE"
+    assert by["Brisk"] is not by["Walter Brisk"]
+
+
+def test_untagged_name_a_definition_introduces(ents_nlp):
+    text = "Tallowra is a hamlet in the valley. Farmers in Tallowra grow wheat."
+    recs = with_ents(ents_nlp, text, [])
+    assert [(r.kind, [m.text for m in r.mentions]) for r in recs] == [("PLACE", ["Tallowra", "Tallowra"])]
+    # a common noun that starts a sentence is no name
+    assert with_ents(ents_nlp, "Chess is a game for two players.", []) == []
+
+
+def test_quoted_title_is_a_work(ents_nlp):
+    for text, title in [('The band released the single " Paper Lanterns " in May.', "Paper Lanterns"),
+                        ('Her song "Thank You for the Rain" was a hit.', "Thank You for the Rain")]:
+        recs = with_ents(ents_nlp, text, [])
+        assert [(r.kind, r.label) for r in recs] == [("WORK_OF_ART", title)]
+    # names the model found inside the title are the title's words
+    text = 'They played " Lonely Harbor Town " twice.'
+    recs = with_ents(ents_nlp, text, [("Harbor Town", 0, "GPE")])
+    assert [(r.kind, r.label) for r in recs] == [("WORK_OF_ART", "Lonely Harbor Town")]
+
+
+def test_speech_and_nicknames_in_quotes_are_no_titles(ents_nlp):
+    assert with_ents(ents_nlp, '" We will build more planes , " the chief said.', []) == []
+    text = 'Thomas " Tom " Okafor joined the club.'
+    recs = with_ents(ents_nlp, text, [("Thomas", 0, "PERSON"), ("Okafor", 0, "PERSON")])
+    assert all(r.kind == "PERSON" for r in recs)
+
+
+def test_word_before_a_name_says_it_is_a_work_or_a_place(ents_nlp):
+    text = "The studio released the film Aranmor in May. She grew up in the town of Kelvadi."
+    by = _by_mention(with_ents(ents_nlp, text, [("Aranmor", 0, "PERSON"), ("Kelvadi", 0, "ORG")]))
+    assert by["Aranmor"].kind == "WORK_OF_ART" and by["Kelvadi"].kind == "PLACE"
+    # not an organisation "of" a place's noun
+    text = "Tonga is a member state of the Pacific Union."
+    by = _by_mention(with_ents(ents_nlp, text, [("the Pacific Union", 0, "ORG")]))
+    assert by["the Pacific Union"].kind == "ORG"
+
+
+def test_name_beginning_with_a_features_word_is_a_place(ents_nlp):
+    recs = with_ents(ents_nlp, "Boats sail on Lake Orvanna daily.", [("Lake Orvanna", 0, "ORG")])
+    assert recs[0].kind == "PLACE"
+
+
+def test_described_place_stays_apart_from_the_organisation_named_after_it(ents_nlp):
+    text = "He studied at the University of Corvale. He later farmed in the province of Corvale."
+    by = _by_mention(with_ents(ents_nlp, text, [("the University of Corvale", 0, "ORG"), ("Corvale", 1, "GPE")]))
+    assert by["the University of Corvale"].kind == "ORG" and by["Corvale"].kind == "PLACE"
+    assert by["Corvale"] is not by["the University of Corvale"]
+
+
+def test_name_dated_in_brackets_is_a_work(ents_nlp):
+    text = "Her novels include Copper Sparrow ( 1953 ) and Tide. Bram Oller ( 1901 - 1970 ) wrote."
+    by = _by_mention(with_ents(ents_nlp, text, [("Copper Sparrow", 0, "ORG"), ("Bram Oller", 0, "PERSON")]))
+    assert by["Copper Sparrow"].kind == "WORK_OF_ART" and by["Bram Oller"].kind == "PERSON"
+
+
+def test_record_label_and_orchestra_names_are_organisations(ents_nlp):
+    text = "The album came out on Vantor Records. Later the Halden Orchestra played it."
+    by = _by_mention(with_ents(ents_nlp, text, [("Vantor Records", 0, "PERSON"), ("Halden Orchestra", 0, "PERSON")]))
+    assert by["Vantor Records"].kind == "ORG" and by["Halden Orchestra"].kind == "ORG"

@@ -192,3 +192,26 @@ def test_an_article_whose_record_is_lost_is_built_again(both):
     report = build([tmp / "in"], BuildOptions(out_dir=out, progress=False))
     assert (report.built, report.unchanged) == (1, 1)
     assert exports(out) == exports(clean)
+
+
+def test_a_clean_build_writes_each_graph_once(tmp_path, monkeypatch):
+    """The graphs wait in the spool for the corpus-wide identities: "GM" of gm-alone is
+    General Motors only once gm-defines is read, and its graph still reaches the store
+    once, mapped with it (not written, then replaced)."""
+    from kg.store.embedded import Store
+
+    written: list[str] = []
+    real = Store.replace_graphs
+
+    def counted(self, graphs, trig):
+        graphs = list(graphs)
+        written.extend(graphs)
+        return real(self, graphs, trig)
+
+    monkeypatch.setattr(Store, "replace_graphs", counted)
+    out = tmp_path / "out"
+    report = build([corpus(tmp_path / "in", ("b.md", ALONE), ("a.md", DEFINES))],
+                   BuildOptions(out_dir=out, progress=False, batch_size=1))
+    assert report.built == 2
+    assert sorted(written) == ["https://kg.example.org/id/graph/gm-alone", "https://kg.example.org/id/graph/gm-defines"]
+    assert entity_of(out, "gm-alone", "GM") == entity_of(out, "gm-defines", "General Motors")

@@ -124,14 +124,14 @@ def test_an_article_whose_mapping_fails_is_reported_and_the_rest_kept(tmp_path, 
     import kg.build.extractor
 
     corpus = make_corpus(tmp_path / "in")
-    real = kg.build.extractor.article_quads
+    real = kg.build.extractor.article_triples
 
     def failing(rec, minter, info):
         if rec.meta.id.endswith("2"):
             raise ValueError("boom")
         return real(rec, minter, info)
 
-    monkeypatch.setattr(kg.build.extractor, "article_quads", failing)  # inherited by forked workers
+    monkeypatch.setattr(kg.build.extractor, "article_triples", failing)  # inherited by forked workers
     out = tmp_path / "out"
     report = build([corpus], BuildOptions(out_dir=out, progress=False, workers=workers))
     assert report.built == 4

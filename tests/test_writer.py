@@ -1,4 +1,5 @@
-"""The build's writer: graphs reach the store in few, large bulk loads (kg.build.writer)."""
+"""The build's writer: graphs reach the store in few, large bulk loads (kg.build.writer),
+once, after the corpus-wide identities are known."""
 from __future__ import annotations
 
 from kg.build import BuildOptions, build
@@ -22,7 +23,7 @@ def test_batches_are_written_together_and_give_the_same_build(tmp_path, monkeypa
     assert loads == [5]  # five batches of one article, one bulk load
 
     loads.clear()
-    monkeypatch.setattr(writer_mod, "WRITE_BYTES", 1)  # every batch on its own, as before
+    monkeypatch.setattr(writer_mod, "WRITE_BYTES", 1)  # every graph on its own
     each = build([corpus], BuildOptions(out_dir=tmp_path / "each", progress=False, batch_size=1))
     assert each.built == 5
     assert loads == [1, 1, 1, 1, 1]

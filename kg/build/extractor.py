@@ -10,10 +10,10 @@ from kg.build.identity import Identity, apply
 from kg.errors import BuildError
 from kg.reading.articles import Article, ReadProblem
 from kg.rdf.iris import Minter, owned_by
-from kg.rdf.mapping import BuildInfo, article_quads
+from kg.rdf.mapping import BuildInfo, article_triples
 from kg.records import ArticleRecord
 from kg.rdf.vocab import DEFAULT_BASE_IRI
-from kg.store.exportcache import GraphBlocks, canonical, graph_blocks
+from kg.store.exportcache import GraphBlocks, canonical_triples, triple_blocks
 from kg.store.records import name_rows, pack
 
 log = logging.getLogger("kg")
@@ -42,9 +42,9 @@ def map_record(rec: ArticleRecord, minter: Minter, changes: Mapping[str, Identit
     identities (kg.build.identity) applied. Needs no spaCy: the record names its pipeline."""
     info = info or BuildInfo(rec.pipeline, rec.pipeline_version)
     graph = minter.graph(rec.meta.id)
-    quads = canonical(article_quads(apply(rec, changes), minter, info))
+    triples = canonical_triples(article_triples(apply(rec, changes), minter, info))
     stamp = f"{rec.meta.content_hash} {minter.build(info.fingerprint)}"
-    return graph_blocks(graph, stamp, quads, owned_by(graph, rec.meta.id))
+    return triple_blocks(graph, stamp, triples, owned_by(graph, rec.meta.id))
 
 
 class Extractor:

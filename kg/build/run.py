@@ -1,9 +1,10 @@
 """The build: articles in, one named graph per article in the store, exports out.
 
 Streaming: articles are read lazily and go through ``nlp.pipe`` in batches, here or on
-workers (kg.build.backends), which also map them to RDF; each graph goes to the store as soon
-as it is made, and the exports are reassembled from cached blocks (kg.exportcache).
-Neither the corpus, its Docs nor a graph of the whole corpus is ever held.
+workers (kg.build.backends), which also map them to RDF; each graph waits on disk (the
+writer's spool) until every article is read and the corpus-wide identities are known,
+then goes to the store once, and the exports are reassembled from cached blocks
+(kg.exportcache). Neither the corpus, its Docs nor a graph of the whole corpus is ever held.
 
 Incremental: an article whose content hash and build fingerprint are in the store is
 skipped, a changed one replaces its graph, ``--prune`` (inputs gone) and ``kg remove``
@@ -12,6 +13,7 @@ it leaves with the last of them. The result is the store and exports of a clean 
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import logging
@@ -24,7 +26,8 @@ from typing import Iterable, Iterator
 from kg.build import backends, identity
 from kg.build.extractor import Built, Extractor, map_record
 from kg.build.progress import Progress
-from kg.build.writer import Writer, write_graphs
+from kg.build import writer as writing
+from kg.build.writer import Spool, Writer
 from kg.reading.articles import ARTICLE_SUFFIXES, Article, ReadProblem, describe_skipped, iter_articles
 from kg.errors import InputError, StoreError, UsageError
 from kg.store.exportcache import ExportCache
@@ -103,16 +106,19 @@ def build(paths: Iterable[str | Path], options: BuildOptions | None = None) -> B
     extractor = Extractor(opts.pipeline, opts.base_iri)  # here too: fails early, forked workers share it
     backend = backends.backend(extractor, opts.workers, opts.scheduler)  # before the store: see LocalPool
     try:
-        with Store(opts.store_path) as store, ExportCache(store) as cache, RecordStore(opts.store_path) as records:
+        with Store(opts.store_path) as store, ExportCache(store) as cache, RecordStore(opts.store_path) as records, \
+                contextlib.ExitStack() as stack:
             existing = store.built_articles_with_activity()
             _check_base_iri(store, extractor.minter.base, existing)
             todo, seen, unknown, undated = _plan(paths, existing, extractor.activity, report, opts.published,
                                                  records.stamps())
+            spool = Spool(opts.store_path)
+            stack.callback(spool.close)
             if todo:
                 log.info("%s to build, %d unchanged", plural(len(todo), "article"), report.unchanged)
                 articles = (a for a in _dated(iter_articles(paths), opts.published)
                             if isinstance(a, Article) and a.id in todo)
-                with Writer(store, cache, records, extractor.map) as writer, Progress(len(todo), opts.progress) as bar:
+                with Writer(spool, cache, records, extractor.map) as writer, Progress(len(todo), opts.progress) as bar:
                     for results in backend.run(articles, opts.batch_size):
                         graphs = []
                         for res in results:
@@ -140,7 +146,7 @@ def build(paths: Iterable[str | Path], options: BuildOptions | None = None) -> B
             if opts.link is not None:
                 report.notices.append(link_records(store, records.items(), opts.link,
                                                    offline=opts.link_offline).summary())
-            settle_identities(store, cache, records, extractor.minter)
+            settle_identities(store, cache, records, extractor.minter, spool)
             report.exports = cache.write(opts.out_dir, opts.formats)
             report.triples = cache.quad_count()
     finally:
@@ -282,27 +288,39 @@ def link(endpoint: Endpoint, options: BuildOptions | None = None, offline: bool 
 
 
 def settle_identities(store: Store, cache: ExportCache, records: RecordStore, minter: Minter,
-                      batch: int = 256) -> int:
+                      spool: Spool | None = None) -> int:
     """Give every article's entities their corpus-wide identity (kg.build.identity) and
-    re-map, from its stored record, each article whose identities changed since its graph
-    was made. Returns how many were re-mapped.
+    write the graphs the store lacks or holds with other identities: those of this build
+    (``spool``) as they were mapped if the identities leave them so, the others mapped
+    again from their stored records. Returns how many were mapped again.
 
     The identities are a function of the articles in the store and of the Wikidata links
     it holds (``kg link``), so the graphs are those of a clean build, whatever was added
     or removed, in what order."""
+    spool = spool or Spool.empty()
     built = store.built_articles_with_activity()
-    for aid in sorted(set(records.stamps()) - set(built)):  # a crash between drop and forget
+    for aid in sorted(set(records.stamps()) - set(built) - set(spool.index)):  # a crash between drop and forget
         records.forget(aid)
     names = [identity.Name(a, e, kind, key, label, tuple(alts)) for a, e, kind, key, label, alts in records.names()]
     changes = identity.resolve(names, decisions(store))
     stored = records.identities()
     todo = sorted(aid for aid, d in stored.items() if identity.digest(changes.get(aid)) != d)
-    for i in range(0, len(todo), batch):
-        chunk = todo[i: i + batch]
-        graphs = [Built(aid, map_record(records.get(aid), minter, changes.get(aid))) for aid in chunk]
-        write_graphs(store, cache, records, graphs, {aid: identity.digest(changes.get(aid)) for aid in chunk})
-    if todo:
-        log.info("%s re-mapped with corpus-wide identities", plural(len(todo), "article"))
-    return len(todo)
-
-
+    remapped = 0
+    graphs: list[Built] = []
+    spooled: set[str] = set()  # graphs taken from the spool: their blocks are cached already
+    size = 0
+    for n, aid in enumerate(todo, 1):
+        if aid in spool and not changes.get(aid):
+            graphs.append(spool.get(aid))
+            spooled.add(aid)
+        else:
+            graphs.append(Built(aid, map_record(records.get(aid), minter, changes.get(aid))))
+            remapped += 1
+        size += len(graphs[-1].blocks.trig)
+        if size >= writing.WRITE_BYTES or n == len(todo):
+            writing.write_graphs(store, cache, records, graphs,
+                         {b.article: identity.digest(changes.get(b.article)) for b in graphs}, frozenset(spooled))
+            graphs, spooled, size = [], set(), 0
+    if remapped:
+        log.info("%s mapped again with corpus-wide identities", plural(remapped, "article"))
+    return remapped

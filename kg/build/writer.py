@@ -4,7 +4,9 @@ from __future__ import annotations
 import logging
 import os
 import queue
+import tempfile
 import threading
+from pathlib import Path
 from typing import Callable
 
 from kg.build.extractor import Built
@@ -12,35 +14,72 @@ from kg.errors import BuildError
 from kg.reading.articles import ReadProblem
 from kg.records import ArticleRecord
 from kg.store.embedded import Store
-from kg.store.exportcache import TRIG_HEADER, ExportCache
-from kg.store.records import RecordStore
+from kg.store.exportcache import TRIG_HEADER, ExportCache, GraphBlocks
+from kg.store.records import PENDING, RecordStore
 
 log = logging.getLogger("kg")
 
 # Graphs go to the store in bulk loads of about this much TriG (~250 news articles), not
-# batch by batch: each bulk load into a store that already holds data makes RocksDB
+# article by article: each bulk load into a store that already holds data makes RocksDB
 # compact what it holds, so the store's CPU per article grew with the corpus (measured
 # on the same 1,000 articles loaded into one store: 32 articles per load, 8 s for the
-# first 250 and 14.5 s for each next 250; 256 per load, 9 s for every 250). A crash loses
-# at most this much work: the articles not written are built again by the next build.
-# $KG_WRITE_BYTES overrides it (tests/test_crash.py: 1, a write per batch, so kills land
+# first 250 and 14.5 s for each next 250; 256 per load, 9 s for every 250).
+# $KG_WRITE_BYTES overrides it (tests/test_crash.py: 1, a write per article, so kills land
 # between writes of a small corpus too).
 WRITE_BYTES = int(os.environ.get("KG_WRITE_BYTES") or 24 * 2**20)
 
 
+class Spool:
+    """The graphs a build mapped, held on disk until the corpus-wide identities are known
+    (``kg.build.run.settle_identities``): a graph those leave as it is goes to the store
+    from here, once; the others are mapped again from their records. Writing them to the
+    store as they came and replacing a fifth of them afterwards cost ~15% of a clean
+    build's CPU (a replaced graph is deleted quad by quad in six indexes). The file has no
+    name (O_TMPFILE where the platform has it): a killed build leaves nothing behind, and
+    its articles, whose graphs the store lacks, are built again by the next build."""
+
+    def __init__(self, directory: Path | None):
+        self.file = tempfile.TemporaryFile(dir=directory, prefix=".kg-spool-") if directory else None
+        self.index: dict[str, tuple[str, str, int, int, int]] = {}  # id -> graph, stamp, offset, size, quads
+
+    @classmethod
+    def empty(cls) -> "Spool":
+        """A spool without graphs (no file): re-mapping only (kg remove, kg link)."""
+        return cls(None)
+
+    def add(self, built: Built) -> None:
+        b = built.blocks
+        offset = self.file.seek(0, os.SEEK_END)
+        self.file.write(b.trig)
+        self.index[built.article] = (b.graph, b.stamp, offset, len(b.trig), b.quads)
+
+    def __contains__(self, article: str) -> bool:
+        return article in self.index
+
+    def get(self, article: str) -> Built:
+        """The article's graph as mapped (its blocks are in the export cache already)."""
+        graph, stamp, offset, size, quads = self.index[article]
+        self.file.seek(offset)
+        return Built(article, GraphBlocks(graph, stamp, self.file.read(size), quads=quads))
+
+    def close(self) -> None:
+        if self.file is not None:
+            self.file.close()
+
+
 class Writer:
-    """The single writer of the store, in a thread: while Oxigraph stores graphs the
-    GIL is free, so writing overlaps extraction. A bounded queue keeps memory flat.
+    """The single writer of the build's results, in a thread: while it writes, the GIL is
+    free, so writing overlaps extraction. A bounded queue keeps memory flat.
 
-    Records extracted in this process (``backends.Inline``) are mapped here too: spaCy
-    frees the GIL in its matrix products, and mapping fills those gaps instead of
-    following extraction. Workers hand over graphs already mapped."""
+    Each article's record goes to the record store, its blocks to the export cache and its
+    graph to the ``spool``, from where it reaches the store once the build knows the
+    corpus-wide identities. Records extracted in this process (``backends.Inline``) are
+    mapped here too: spaCy frees the GIL in its matrix products, and mapping fills those
+    gaps instead of following extraction. Workers hand over graphs already mapped."""
 
-    def __init__(self, store: Store, cache: ExportCache, records: RecordStore,
-                 mapper: Callable[[ArticleRecord], Built | ReadProblem], depth: int = 4,
-                 write_bytes: int | None = None):
-        self.store, self.cache, self.records, self.mapper = store, cache, records, mapper
-        self.write_bytes = WRITE_BYTES if write_bytes is None else write_bytes
+    def __init__(self, spool: Spool, cache: ExportCache, records: RecordStore,
+                 mapper: Callable[[ArticleRecord], Built | ReadProblem], depth: int = 4):
+        self.spool, self.cache, self.records, self.mapper = spool, cache, records, mapper
         self.queue: queue.Queue = queue.Queue(maxsize=depth)
         self.error: BaseException | None = None
         self.failed: list[ReadProblem] = []
@@ -54,8 +93,6 @@ class Writer:
             self.queue.put(graphs)
 
     def _run(self) -> None:
-        graphs: list[Built] = []  # mapped, not written yet: written WRITE_BYTES at a time
-        size = 0
         while True:
             items = self.queue.get()
             if self.error is None:
@@ -66,12 +103,14 @@ class Writer:
                         if isinstance(item, ReadProblem):
                             log.warning("skipped %s", item)
                             self.failed.append(item)
-                        else:
-                            graphs.append(item)
-                            size += len(item.blocks.trig)
-                    if graphs and (items is None or size >= self.write_bytes):
-                        write_graphs(self.store, self.cache, self.records, graphs)
-                        graphs, size = [], 0
+                            continue
+                        # the cache forgets first and learns before the store: its entry
+                        # carries the new stamp, which the store's graph lacks until it is
+                        # written, so a crash in between makes the cache redo it
+                        self.cache.forget(item.blocks.graph)
+                        self.cache.put(item.blocks)
+                        self.records.put(item.article, item.blocks.stamp, item.record, PENDING, rows=item.names)
+                        self.spool.add(item)
                 except BaseException as exc:  # noqa: BLE001 - handed to the main thread
                     self.error = exc
             if items is None:
@@ -92,20 +131,19 @@ class Writer:
 
 
 def write_graphs(store: Store, cache: ExportCache, records: RecordStore, graphs: list[Built],
-                 identities: dict[str, str] | None = None) -> None:
-    """Graphs into the store, the export cache and the record store, in the order that
-    makes a crash anywhere redone by the next build: the cache forgets first (a graph the
-    cache lacks is redone from the store), the record store learns last (an article whose
-    record is missing or stale is rebuilt). ``identities``: the digests of the identity
-    changes the graphs were mapped with (kg.build.identity), for graphs only re-mapped."""
+                 identities: dict[str, str], cached: frozenset[str] = frozenset()) -> None:
+    """Graphs into the store and the export cache, in the order that makes a crash
+    anywhere redone by the next build: the cache forgets first (a graph the cache lacks is
+    redone from the store), the record store learns last which identity changes
+    (kg.build.identity; their digests, ``identities``) the store's graph was mapped with.
+    ``cached``: articles whose blocks the export cache holds already (the spool's)."""
     for b in graphs:
-        cache.forget(b.blocks.graph)
+        if b.article not in cached:
+            cache.forget(b.blocks.graph)
     if graphs:
         store.replace_graphs([b.blocks.graph for b in graphs], TRIG_HEADER + b"".join(b.blocks.trig for b in graphs))
     for b in graphs:
-        cache.put(b.blocks)
+        if b.article not in cached:
+            cache.put(b.blocks)
     for b in graphs:
-        if b.record:
-            records.put(b.article, b.blocks.stamp, b.record, rows=b.names)
-        if identities is not None:
-            records.set_identity(b.article, identities[b.article])
+        records.set_identity(b.article, identities[b.article])

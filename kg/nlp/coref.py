@@ -9,8 +9,10 @@ add nothing, since a wrong link merges two entities in the graph.
 """
 from __future__ import annotations
 
+import bisect
+
 import numpy
-from spacy.attrs import POS
+from spacy.attrs import LOWER, POS, SENT_START
 from spacy.language import Language
 from spacy.symbols import NOUN, PRON
 from spacy.tokens import Doc, Span
@@ -48,20 +50,23 @@ class Coreference:
             return doc
         # Every entity mention, by start offset, with its record.
         spans = sorted(((m.start, m.end, e) for e in ents for m in e.mentions), key=lambda x: x[:2])
+        ctx = _Mentions(doc, spans)
         taken = {(s, e) for s, e, _ in spans}
-        sents = list(doc.sents)
-        sent_of = {}
-        for i, s in enumerate(sents):
-            for t in range(s.start, s.end):  # indices: no Token object per token
-                sent_of[t] = i
         quoted = quoted_regions(text_of(doc))
         gender: dict[str, str] = {}
         added: list[tuple[object, Mention]] = []
-        # Only pronouns and nouns can refer (the two branches below): the others are
-        # passed over in spaCy's array, without making a Token of each.
-        pos = doc.to_array(POS)
-        for i in numpy.flatnonzero((pos == PRON) | (pos == NOUN)):
-            tok = doc[int(i)]
+        # Only the pronouns and the description nouns of the lists can refer (the two
+        # branches below): the others are passed over in spaCy's arrays, without making
+        # a Token of each.
+        strings = doc.vocab.strings
+        pronouns = {strings[w] for w in PRONOUNS}
+        heads = {strings[w] for heads in DESCRIPTION_HEADS.values() for w in heads}
+        arr = doc.to_array([POS, LOWER])
+        nominals = numpy.flatnonzero((arr[:, 0] == PRON) | (arr[:, 0] == NOUN))
+        for i, (pos, low_id) in zip(nominals.tolist(), arr[nominals].tolist()):
+            if low_id not in (pronouns if pos == PRON else heads):
+                continue
+            tok = doc[i]
             want = None
             low = tok.lower_
             if low in PRONOUNS and tok.pos_ == "PRON":
@@ -84,7 +89,7 @@ class Coreference:
             kind, g, start, end = want
             if (start, end) in taken:
                 continue
-            ent = self._antecedent(spans, start, kind, g, gender, sent_of, doc, tok)
+            ent = self._antecedent(ctx, start, kind, g, gender, tok)
             if ent is None:
                 continue
             if g:
@@ -97,25 +102,58 @@ class Coreference:
             ent.mentions.sort(key=lambda x: (x.start, x.end))
         return doc
 
-    def _antecedent(self, spans, start, kind, g, gender, sent_of, doc, tok):
+    def _antecedent(self, ctx: "_Mentions", start, kind, g, gender, tok):
         """The most salient compatible entity: a subject in the pronoun's sentence, else in
         the sentences before (subject salience, Lappin & Leass 1994), else the most recent."""
-        here = sent_of.get(tok.i, 0)
+        sent_of = ctx.sent_of
+        here = sent_of[tok.i]
         candidates = []
-        for s, e, ent in reversed(spans):
+        # Mentions starting after ``start`` also end after it: the scan begins before them.
+        spans = ctx.spans
+        for k in range(bisect.bisect_right(ctx.starts, start) - 1, -1, -1):
+            s, e, ent = spans[k]
             if e > start:
                 continue
-            span = doc.char_span(s, e, alignment_mode="expand")
-            if span is None or here - sent_of.get(span.start, 0) > self.window_sentences:
+            span = ctx.span(s, e)
+            if span is None or here - sent_of[span.start] > self.window_sentences:
                 break
             if not _compatible(ent, kind) or (g and gender.get(ent.id, g) != g):
                 continue
             candidates.append((span, ent))
         for back in range(self.window_sentences + 1):
             for span, ent in candidates:
-                if sent_of.get(span.start) == here - back and span.root.dep_ in SUBJECTS:
+                if sent_of[span.start] == here - back and ctx.root_dep(span) in SUBJECTS:
                     return ent
         return candidates[0][1] if candidates else None
+
+
+class _Mentions:
+    """One doc's entity mentions as ``(start, end, record)`` sorted, with their token
+    spans and the roots' dependencies made once each (every pronoun looks back over the
+    same mentions), and the sentence of each token."""
+
+    def __init__(self, doc: Doc, spans):
+        self.doc, self.spans = doc, spans
+        self.starts = [s for s, _, _ in spans]
+        # Sentence numbers from the sentence starts (Doc.sents' rule: token 0 and every
+        # token whose sent_start is 1 begin one), without a Span per sentence.
+        starts = doc.to_array(SENT_START) == 1
+        starts[:1] = False
+        self.sent_of: list[int] = numpy.cumsum(starts).tolist()
+        self._spans: dict[tuple[int, int], Span | None] = {}
+        self._deps: dict[tuple[int, int], str] = {}
+
+    def span(self, s: int, e: int) -> Span | None:
+        key = (s, e)
+        if key not in self._spans:
+            self._spans[key] = self.doc.char_span(s, e, alignment_mode="expand")
+        return self._spans[key]
+
+    def root_dep(self, span: Span) -> str:
+        key = (span.start, span.end)
+        if key not in self._deps:
+            self._deps[key] = span.root.dep_
+        return self._deps[key]
 
 
 def _compatible(ent, kind) -> bool:

@@ -22,13 +22,13 @@ from kg.nlp.spans import text_of
 from kg.nlp import gazetteer
 from kg.nlp.keys import entity_key, key_name
 from kg.nlp.lexicons import ontonotes as onto
-from kg.nlp.lexicons.dependencies import APPOS, DOBJ, NSUBJ, POBJ
-from kg.nlp.lexicons.entities import (ABBREVIATED_WORDS, AMOUNT_LABELS, CORPORATE_SUFFIXES, FLIGHT_WORDS,
-                                      INSTITUTION_HEADS, LABEL_KINDS, LANGUAGE_VERBS, MODEL_DESIGNATION,
-                                      NAME_FUNCTION_WORDS, NAMED_AFTER_HEADS, ORG_DESCRIPTOR_ENDING, ORG_DESCRIPTORS,
-                                      ORG_NAME_PREFIXES, ORG_NAME_SUFFIXES, ORG_NAME_WORDS, PERSON_DESCRIPTORS,
-                                      PLACE_FIRST_WORDS, PLACE_HEADS, RESULT_VERBS, SCORE, SCORELINE,
-                                      SHORTENED_ORG_SUFFIXES, TITLES)
+from kg.nlp.lexicons.dependencies import APPOS, ATTR, CONJ, DOBJ, NEG, NSUBJ, POBJ
+from kg.nlp.lexicons.entities import (ABBREVIATED_WORDS, AMOUNT_LABELS, CORPORATE_SUFFIXES, DEFINITION_HEADS,
+                                      FLIGHT_WORDS, INSTITUTION_HEADS, LABEL_KINDS, LANGUAGE_VERBS, MAX_TITLE_WORDS,
+                                      MODEL_DESIGNATION, NAME_FUNCTION_WORDS, NAMED_AFTER_HEADS, ORG_DESCRIPTOR_ENDING,
+                                      ORG_DESCRIPTORS, ORG_NAME_PREFIXES, ORG_NAME_SUFFIXES, ORG_NAME_WORDS,
+                                      PERSON_DESCRIPTORS, PLACE_FIRST_WORDS, PLACE_HEADS, PLACE_OF_NOUNS, RESULT_VERBS,
+                                      SCORE, SCORELINE, SHORTENED_ORG_SUFFIXES, TITLE_SMALL_WORDS, TITLES, YEAR)
 from kg.nlp.lexicons.time import STANDALONE_TIME_ZONES as TIME_ZONES  # "16:15 UTC": a time, not an ORG
 from kg.records import EVENT, LANGUAGE, LAW, NORP, ORG, PERSON, PLACE, PRODUCT, WORK_OF_ART, EntityRecord, Mention
 
@@ -50,6 +50,7 @@ POSSESSIVE = re.compile(r"(?:['\u2019]s?)$")
 class EntitySettings:
     """The kind vote's weights and thresholds (the factory's config; see make_entities)."""
     descriptor_weight: int = 5
+    definition_weight: int = 10
     full_name_weight: int = 2
     city_vote_population: int = 100_000
     city_weight: int = 2
@@ -68,6 +69,7 @@ class _Mention:
     place: "gazetteer.Place | None" = None  # a demonym's country ("Russian" -> Russia)
     group_of: "gazetteer.Place | None" = None  # a people's country ("Russians" -> Russia)
     cut: bool = False  # a piece of a longer capitalised name ("Olympic" before "Stadium")
+    defined: bool = False  # its kind comes from a definition ("Brisk was a village")
 
 
 def _clean(doc: Doc, ent, cfg: EntitySettings) -> _Mention | None:
@@ -118,6 +120,10 @@ def _clean(doc: Doc, ent, cfg: EntitySettings) -> _Mention | None:
     # in a feature's generic word is the feature, however the model labelled it.
     if described is None and len(tokens) > 1 and tokens[-1].lower_ in PLACE_HEADS and kind in (PERSON, ORG):
         described = PLACE
+    # So does one beginning with a feature's word ("Lake Geneva", "Mount Kenya", "Fort Worth").
+    if described is None and len(tokens) > 1 and tokens[0].lower_ in PLACE_FIRST_WORDS and kind in (PERSON, ORG) \
+            and tokens[1].text[:1].isupper():
+        described = PLACE
     # A lone name the model tags PERSON that is a big city (GeoNames population) is taken
     # as the city: the gazetteer outweighs one stray label.
     sporting = _sport_result(doc, tokens)
@@ -127,11 +133,18 @@ def _clean(doc: Doc, ent, cfg: EntitySettings) -> _Mention | None:
     # "Liverpool beat Porto 3-1": in a result, a city's name names its club.
     if described is None and sporting and (kind == PLACE or gazetteer.is_place(name)):
         described = ORG
+    if described is None and _dated(doc, tokens[-1].i) and not gazetteer.is_place(name):
+        described = WORK_OF_ART
     if titled and described is None:
         described = PERSON
     if described is not None and kind in (PERSON, ORG, PLACE, PRODUCT, NORP, WORK_OF_ART, LAW, EVENT):
         kind, weight = described, cfg.descriptor_weight
-    m = _Mention(start, end, text, kind, name, weight, cut=_cut_name(doc, tokens))
+    # "Tallowra is a hamlet in ...": a definition says what the name names, whatever the
+    # model's label, and outweighs the labels of the name's other mentions.
+    defined = _definition_kind(doc, tokens) if kind in NAME_KINDS else None
+    if defined is not None:
+        kind, weight = defined, cfg.definition_weight
+    m = _Mention(start, end, text, kind, name, weight, cut=_cut_name(doc, tokens), defined=defined is not None)
     if kind == LANGUAGE:  # the language, not the country its name shares ("Spanish")
         m.name = f"{name} language"
     if kind in (NORP, PLACE, ORG) and len(tokens) <= 2:
@@ -159,6 +172,14 @@ def _strip_end(text: str) -> str:
         if last.lower() in ABBREVIATED_WORDS or "." in last or (len(last) == 1 and last.isupper()):
             return stripped + "."
     return stripped
+
+
+def _dated(doc: Doc, last: int) -> bool:
+    """Is the name followed by a year in brackets ("Copper Sparrow ( 1953 )", "Vertigo
+    (1958)")? Reference and review style dates a film, book or album so; a person's
+    brackets hold a life's span or "born", a place's no year."""
+    after = doc[last + 1:last + 4]
+    return len(after) == 3 and after[0].text == "(" and after[2].text == ")" and YEAR.match(after[1].text) is not None
 
 
 def _in_capitals_line(doc: Doc, ent) -> bool:
@@ -289,9 +310,148 @@ def _appositive_names(doc: Doc, weight: int) -> list[_Mention]:
     return out
 
 
+_DEFINITION_KINDS = {noun: kind for kind, nouns in DEFINITION_HEADS.items() for noun in nouns}
+
+
+def _definition_kind(doc: Doc, tokens) -> str | None:
+    """The kind a definition of the name gives it: the kind of the head noun (DEFINITION_HEADS,
+    then the person descriptors) of what the name is ("Tallowra is a hamlet", "X and Y are
+    villages", "X was not a band" is none) or of its appositive ("Dorsal, a town on the coast")."""
+    root = doc[tokens[0].i:tokens[-1].i + 1].root
+    conjoined = False
+    while root.dep_ == CONJ and root.head.i < root.i:  # "X and Y are villages"
+        root, conjoined = root.head, True
+    verb = root.head
+    if conjoined and verb.lower_ not in ("are", "were"):
+        return None  # "Oller ( born 1901 , Lyon ) is": no subject of its own
+    after = tokens[-1].i + 1  # an appositive right after the name: "Dorsal, a town"
+    nouns = [c for c in root.children if c.dep_ == APPOS and c.left_edge.i == after + 1 and doc[after].text == ","
+             and c.left_edge.lower_ in ("a", "an")]  # ("X, the episode aired": a misparsed subject)
+    if root.dep_ == NSUBJ and verb.lemma_ == "be" and verb.i > root.i and not any(c.dep_ == NEG for c in verb.children):
+        nouns = [c for c in verb.children if c.dep_ == ATTR][:1] + nouns  # "is a member of X, an organization"
+    if not nouns:
+        # "Urgat (; ) is a town": a parenthesis after the subject can defeat the parser
+        verb = _copula_after(doc, tokens[0].i, tokens[-1].i)
+        nouns = [c for c in verb.children if c.dep_ == ATTR][:1] if verb is not None else []
+    for noun in nouns:
+        if noun.pos_ != "NOUN":
+            continue
+        word = noun.lemma_.lower()
+        kind = _DEFINITION_KINDS.get(word) or (ORG if word.endswith(ORG_DESCRIPTOR_ENDING) else
+                                              PERSON if word in PERSON_DESCRIPTORS else None)
+        if kind is not None:
+            return kind
+    return None
+
+
+_QUOTES = {'"': None, "\u201c": "open", "\u201d": "close"}
+
+
+def _quoted_titles(doc: Doc, weight: int) -> list[_Mention]:
+    """Titles in quotation marks: songs, episodes, stories, poems are written so ("the single
+    \" Paper Lanterns \"", AP Stylebook "composition titles"). A quoted phrase counts as
+    one where its words are capitalised as a title's are (TITLE_SMALL_WORDS aside), it does
+    not end as a sentence does, and it is no nickname inside a person's name
+    ("Thomas \" Tom \" Smith")."""
+    text, out = text_of(doc), []
+    for line_start, line in _lines(text):
+        marks = [i for i, c in enumerate(line) if c in _QUOTES]
+        while len(marks) >= 2:
+            a, b = marks[0], marks[1]
+            if _QUOTES[line[a]] == "close" or _QUOTES[line[b]] == "open":
+                marks = marks[1:]
+                continue
+            marks = marks[2:]
+            inner = line[a + 1:b]
+            words = inner.split()
+            if not words or len(words) > MAX_TITLE_WORDS or inner.rstrip()[-1] in ".,;:" \
+                    or not words[0][:1].isupper() or not all(
+                    w[:1].isupper() or not w[:1].isalpha() or w.lower() in TITLE_SMALL_WORDS for w in words):
+                continue
+            before, after = line[:a].split()[-1:], line[b + 1:].split()[:1]
+            if before and after and before[0][:1].isupper() and after[0][:1].isupper():
+                continue  # a nickname: Thomas " Tom " Smith
+            start = line_start + a + 1 + (len(inner) - len(inner.lstrip()))
+            end = line_start + b - (len(inner) - len(inner.rstrip()))
+            title = text[start:end]
+            out.append(_Mention(start, end, title, WORK_OF_ART, " ".join(title.split()), weight))
+    return out
+
+
+def _lines(text: str):
+    """(offset, line) of each line of the text."""
+    offset = 0
+    for line in text.split("\n"):
+        yield offset, line
+        offset += len(line) + 1
+
+
+def _copula_after(doc: Doc, first: int, last: int):
+    """The "is" of "X ( ... ) is a ...", or of "X is a ..." where X begins its sentence
+    (a parse need not say so): the verb "be" right after the name or after a parenthesis
+    that follows it (pronunciations, other names, dates of a reference work's opening)."""
+    j = last + 1
+    bracketed = j < len(doc) and doc[j].text.startswith("(")  # also "(;", one token
+    if bracketed:
+        depth = 0
+        while j < len(doc) and not (j > last + 1 and doc[j].is_sent_start):
+            depth += doc[j].text.count("(") - doc[j].text.count(")")
+            j += 1
+            if depth <= 0:
+                break
+    start = doc[first].is_sent_start or first == 1 and doc[0].lower_ == "the"
+    if j < len(doc) and doc[j].lemma_ == "be" and (bracketed or start) and not doc[j].is_sent_start \
+            and not any(c.dep_ == NEG for c in doc[j].children):
+        return doc[j]
+    return None
+
+
+def _defined_names(doc: Doc, weight: int) -> list[_Mention]:
+    """A name the model left untagged that a definition introduces ("Tallowra is a hamlet",
+    "Night Ferry is an album by ..."): the subject of "be" whose complement's head noun
+    says what it is (DEFINITION_HEADS). The name is the subject's words, all capitalised
+    but for the small words names have."""
+    out, capitalised = [], None
+    for verb in doc:
+        if verb.lemma_ != "be" or any(c.dep_ == NEG for c in verb.children):
+            continue
+        subj = next((c for c in verb.children if c.dep_ == NSUBJ and c.i < verb.i), None)
+        attr = next((c for c in verb.children if c.dep_ == ATTR), None)
+        if subj is None or attr is None or attr.pos_ != "NOUN" or subj.pos_ not in ("PROPN", "NOUN"):
+            continue
+        if subj.pos_ == "NOUN":
+            # An unknown word the tagger takes for a noun at a sentence's start ("Tallowra
+            # is a hamlet") is a name where the text writes it capitalised mid-sentence too.
+            if capitalised is None:
+                capitalised = {t.text for t in doc if t.text[:1].isupper() and not t.is_sent_start}
+            if subj.text not in capitalised:
+                continue
+        kind = _DEFINITION_KINDS.get(attr.lemma_.lower())
+        first, last = subj.left_edge.i, subj.right_edge.i
+        if kind is None:
+            continue
+        if doc[first].lower_ == "the" and (kind != WORK_OF_ART or doc[first].text == "the"):
+            first += 1  # "The" begins a work's title, not an organisation's name
+        words = doc[first:last + 1]
+        if not len(words) or any(t.ent_type_ for t in words) or not all(
+                t.text[:1].isupper() or t.lower_ in NAME_FUNCTION_WORDS or t.text in ("-", "'s") for t in words):
+            continue
+        if not words[0].text[:1].isupper() or not words[-1].text[:1].isupper():
+            continue
+        out.append(_Mention(words.start_char, words.end_char, words.text, kind, words.text, weight, defined=True))
+    return out
+
+
 def _descriptor_kind(doc: Doc, first: int) -> str | None:
-    """PERSON or ORG when the word before a name describes it ("airline Ryanair")."""
+    """PERSON or ORG when the word before a name describes it ("airline Ryanair"), a work
+    ("the film Aranmor", "the single Paper Lanterns"), a place ("the town of Kelvadi")."""
     j = first - 1
+    if j > 0 and doc[j].lower_ == "of" and doc[j - 1].lower_ in PLACE_OF_NOUNS and doc[j - 1].pos_ == "NOUN" \
+            and doc[first].lower_ != "the":  # ("a member state of the Pacific Union")
+        return PLACE
+    if j >= 0 and doc[j].lower_ in DEFINITION_HEADS[WORK_OF_ART] and doc[j].pos_ == "NOUN" \
+            and doc[j].dep_ != NSUBJ:  # ("the episode Brunel wrote")
+        return WORK_OF_ART
     while j >= 0 and doc[j].is_punct and doc[j].text in ",":
         j -= 1
     if j < 0 or doc[j].pos_ not in ("NOUN", "PROPN"):
@@ -341,12 +501,17 @@ def _named_after(name: str, short: "_Cluster", long: "_Cluster") -> bool:
     "Georgia" in "Georgia Power", "Munich" in "University of Munich") names the place the
     organisation is named after, not the organisation: a short name the model labels a
     place and the gazetteer knows as one stays apart (a label alone is not enough: "to
-    AirTran" in a headline is labelled a place). A person's surname labelled PLACE
+    AirTran" in a headline is labelled a place; a word that describes it is: "the province
+    of Corvale" beside "the University of Corvale"). A person's surname labelled PLACE
     ("Jackson" after "Michael Jackson") still joins. A longer name that is the short one
     plus a feature or building ("Osaka Bay", "Cove Lake State Park", "Wayne Gretzky
-    Drive") names another thing, named after it."""
+    Drive") names another thing, named after it. So does a short name a definition gives
+    another kind ("Brisk was a village" beside "Walter Brisk")."""
     long_kind = long.kind()
-    if long_kind == ORG and short.kind() == PLACE and gazetteer.is_place(name):
+    if long_kind == ORG and short.kind() == PLACE and (gazetteer.is_place(name) or any(
+            m.kind == PLACE and m.weight > 1 for m in short.mentions)):  # "the province of Corvale"
+        return True
+    if any(m.defined for m in short.mentions) and short.kind() != long_kind:
         return True
     words = name.split()
     n = len(words)
@@ -517,20 +682,22 @@ class _Cluster:
 
 @Language.factory(
     "kg_entities",
-    default_config={"descriptor_weight": 5, "full_name_weight": 2, "city_vote_population": 100_000,
-                    "city_weight": 2, "find_missed": True, "min_missed_name_chars": 3},
+    default_config={"descriptor_weight": 5, "definition_weight": 10, "full_name_weight": 2,
+                    "city_vote_population": 100_000, "city_weight": 2, "find_missed": True,
+                    "min_missed_name_chars": 3},
     requires=["doc.ents", "token.ent_type", "token.tag", "token.dep", "token.head"],
     assigns=["doc._.kg_entities"],
 )
-def make_entities(nlp: Language, name: str, descriptor_weight: int, full_name_weight: int,
+def make_entities(nlp: Language, name: str, descriptor_weight: int, definition_weight: int, full_name_weight: int,
                   city_vote_population: int, city_weight: int, find_missed: bool, min_missed_name_chars: int):
     """Weights of a mention in its entity's kind vote (a label counts 1): descriptor_weight
-    for a descriptor word ("airline Ryanair", "Spokeswoman Sandy Angers"), full_name_weight
+    for a descriptor word ("airline Ryanair", "Spokeswoman Sandy Angers"), definition_weight for
+    a definition ("Tallowra is a hamlet", "Dorsal, a town on the coast"), full_name_weight
     for a PERSON label on a name of several words, city_weight for a lone PERSON-labelled
     name that is a city of at least city_vote_population people (GeoNames). find_missed:
     look for untagged later mentions of names of at least min_missed_name_chars characters."""
-    return EntityConsolidator(EntitySettings(descriptor_weight, full_name_weight, city_vote_population,
-                                             city_weight, find_missed, min_missed_name_chars))
+    return EntityConsolidator(EntitySettings(descriptor_weight, definition_weight, full_name_weight,
+                                             city_vote_population, city_weight, find_missed, min_missed_name_chars))
 
 
 class EntityConsolidator:
@@ -543,12 +710,21 @@ class EntityConsolidator:
         cfg = self.settings
         ents, products = _product_names(doc)
         ents = [e for e in ents if e.text.strip(" .") not in TIME_ZONES and not _headline_phrase(doc, e)]
+        # A quoted title is one name, whatever the model made of its words; a title a
+        # model's name runs into or across is left to the model.
+        titles = [t for t in _quoted_titles(doc, 1)  # (a label's weight: "Nokia" in quotes is still Nokia)
+                  if not any(e.start_char < t.end and t.start < e.end_char
+                             and not (t.start <= e.start_char and e.end_char <= t.end) for e in ents)]
+        ents = [e for e in ents if not any(t.start <= e.start_char and e.end_char <= t.end for t in titles)]
         mentions = [m for ent in ents if ent.label_ in LABEL_KINDS if (m := _clean(doc, ent, cfg))]
+        mentions += titles
         mentions += products
         # No mention of a place inside an organisation's name: "German" in "the German
         # Finance Ministry" is part of that name, not a mention of Germany.
         mentions += _flight_operators(doc, cfg.descriptor_weight)
         mentions += _appositive_names(doc, cfg.descriptor_weight)
+        mentions += [m for m in _defined_names(doc, cfg.definition_weight)  # (a quoted title is one already)
+                     if not any(o.start < m.end and m.start < o.end for o in mentions)]
         names = [m for m in mentions if m.kind in NAME_KINDS]
         values = [m for m in mentions if m.kind not in NAME_KINDS]
         clusters = self._cluster(names, _headline_end(text_of(doc)))

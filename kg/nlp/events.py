@@ -22,10 +22,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-from spacy.attrs import DEP, HEAD, POS
 from spacy.language import Language
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc
 
 from kg.records import (LAW, NORP, ORG, PERSON, PLACE, PRODUCT, UNNAMED, VALUE_KINDS, WORK_OF_ART, EntityRecord,
                         EventRecord, Mention, Role)
@@ -37,7 +35,7 @@ from kg.nlp.lexicons.events import (CONVERSION_NOUN_EXCLUDED, COUNT_WORDS, EVENT
                                     NOUN_PREP_ROLES, OBJECT_CONTROL_VERBS, OBJECT_DEPS, PASSIVE_SUBJECT_DEPS,
                                     PLACE_PREPS, PREPOSITIONAL_DEPS, RECIPIENT_CLASSES, RECIPIENT_PREPS,
                                     SOURCE_AGENT_CLASSES, SUBJECT_DEPS, VERB_CLASS)
-from kg.nlp.spans import MentionIndex, text_of
+from kg.nlp.spans import Columns, MentionIndex
 
 # Dependency labels by which a time expression attached to the event word is its time.
 TIME_DEPS = (NPADVMOD, POBJ, TMOD, ADVMOD, NUMMOD, COMPOUND, APPOS, NMOD)
@@ -106,28 +104,25 @@ class EventFinder:
         ent_index, time_index = MentionIndex.of(ents), MentionIndex.of(times)
         kinds = {e.id: e.kind for e in ents}
         excluded = _excluded_tokens(doc, ents, self.max_name_tokens)
-        # Only verbs and nouns can be events (_event_class): picked from the token arrays,
-        # so no Token object is made for the rest (making them cost more than the rules).
-        strings = doc.vocab.strings
-        arr = doc.to_array([POS, DEP, HEAD]).astype(np.int64)
-        pos, dep = arr[:, 0], arr[:, 1]
-        candidates = np.flatnonzero((pos == strings["VERB"]) | (pos == strings["NOUN"])).tolist()
-        heads = arr[:, 2].tolist()  # offset of each token's head
-        negated = {i + heads[i] for i in np.flatnonzero(dep == strings[NEG]).tolist() if heads[i]}
-        classes = {i: c for i in candidates if i not in excluded and (c := _event_class(doc[i], self.deverbal))}
+        # The rules read the tokens' attributes from spaCy's arrays (Columns), by index:
+        # making a Token for each read cost more than the rules.
+        col = Columns(doc)
+        pos, dep, head = col.pos, col.dep, col.head
+        negated = {head[i] for i, d in enumerate(dep) if d == NEG and head[i] != i}
+        # Only verbs and nouns can be events (_event_class).
+        classes = {i: c for i, p in enumerate(pos) if p in ("VERB", "NOUN") and i not in excluded
+                   and (c := _event_class(col, i, self.deverbal))}
         by_token: dict[int, EventRecord] = {}
         for i, (cls, label) in classes.items():
-            tok = doc[i]
-            start, end = _extent(tok)
-            by_token[tok.i] = EventRecord(id="", type=cls, lemma=tok.lemma_.lower(), label=label,
-                                          mentions=[Mention(start, end, text_of(doc)[start:end])],
-                                          negated=i in negated)
-        ctx = _Context(doc, by_token, ent_index, time_index, kinds, ents)
+            start, end = _extent(col, i)
+            by_token[i] = EventRecord(id="", type=cls, lemma=col.lemma[i], label=label,
+                                      mentions=[Mention(start, end, col.text[start:end])], negated=i in negated)
+        ctx = _Context(col, by_token, ent_index, time_index, kinds, ents)
         ctx.time_kinds = {t.id: t.kind for t in times}
         for i, ev in by_token.items():
-            ctx.arguments(doc[i], ev)
+            ctx.arguments(i, ev)
         values = {t.id: t.value or t.id for t in times}
-        events = _merge_nominal(doc, by_token, values)
+        events = _merge_nominal(col, by_token, values)
         events.sort(key=lambda e: (e.mentions[0].start, e.mentions[0].end))
         ids = {id(e): f"v{i}" for i, e in enumerate(events)}
         for e in events:
@@ -139,50 +134,51 @@ class EventFinder:
         return doc
 
 
-def _event_class(tok: Token, deverbal: Nominalisations) -> tuple[str, str] | None:
-    lemma = tok.lemma_.lower()
-    if tok.pos_ == "VERB":
-        if lemma in NON_EVENT_VERBS or not lemma.isalpha() or tok.dep_ in PREPOSITIONAL_DEPS:
+def _event_class(col: Columns, i: int, deverbal: Nominalisations) -> tuple[str, str] | None:
+    lemma, pos = col.lemma[i], col.pos[i]
+    if pos == "VERB":
+        if lemma in NON_EVENT_VERBS or not lemma.isalpha() or col.dep[i] in PREPOSITIONAL_DEPS:
             return None
         # A participle used as an adjective ("existing rules", "the ageing fleet") is a
         # property of its noun; only a listed event verb ("the proposed deal") stays.
-        if tok.dep_ == AMOD and tok.tag_ in ("VBG", "VBN") and lemma not in VERB_CLASS:
+        if col.dep[i] == AMOD and col.tag[i] in ("VBG", "VBN") and lemma not in VERB_CLASS:
             return None
         return VERB_CLASS.get(lemma, "Occurrence"), lemma
-    if _headline_verb(tok):
+    if _headline_verb(col, i):
         return VERB_CLASS[lemma], lemma
-    if tok.pos_ == "NOUN":
+    if pos == "NOUN":
         if lemma in NON_EVENT_NOUNS:
             return None
-        compound = " ".join(c.lemma_.lower() for c in tok.lefts if c.dep_ == COMPOUND) + " " + lemma
+        compound = " ".join(col.lemma[c] for c in col.lefts(i) if col.dep[c] == COMPOUND) + " " + lemma
         compound = compound.strip()
         if compound in NOUN_CLASS:
             return NOUN_CLASS[compound], compound
-        if lemma in NOUN_CLASS or tok.lower_ in NOUN_CLASS:
-            return NOUN_CLASS.get(lemma) or NOUN_CLASS[tok.lower_], lemma
+        lower = col.lower[i]
+        if lemma in NOUN_CLASS or lower in NOUN_CLASS:
+            return NOUN_CLASS.get(lemma) or NOUN_CLASS[lower], lemma
         if deverbal(lemma):
             return "Occurrence", lemma
-        if lemma in VERB_CLASS and lemma not in CONVERSION_NOUN_EXCLUDED and tok.tag_ in ("NN", "NNS"):
+        if lemma in VERB_CLASS and lemma not in CONVERSION_NOUN_EXCLUDED and col.tag[i] in ("NN", "NNS"):
             return VERB_CLASS[lemma], lemma
     return None
 
 
-def _headline_verb(tok: Token) -> bool:
+def _headline_verb(col: Columns, i: int) -> bool:
     """Headline present tense the tagger took for a plural noun: "Trump rejects offer",
     "GM cuts jobs" (a root NNS whose lemma is a listed verb and whose compound is a name)."""
-    return (tok.tag_ == "NNS" and tok.dep_ == ROOT and tok.lemma_.lower() in VERB_CLASS
-            and tok.lemma_.lower() not in NOUN_CLASS
-            and any(c.dep_ == COMPOUND and c.pos_ == "PROPN" for c in tok.children))
+    return (col.tag[i] == "NNS" and col.dep[i] == ROOT and col.lemma[i] in VERB_CLASS
+            and col.lemma[i] not in NOUN_CLASS
+            and any(col.dep[c] == COMPOUND and col.pos[c] == "PROPN" for c in col.kids[i]))
 
 
-def _extent(tok: Token) -> tuple[int, int]:
+def _extent(col: Columns, i: int) -> tuple[int, int]:
     """The event word; for a listed compound noun ("press conference") the compound."""
-    start = tok.idx
-    if tok.pos_ == "NOUN":
-        comp = [c for c in tok.lefts if c.dep_ == COMPOUND and c.pos_ == "NOUN"]
-        if comp and " ".join(c.lemma_.lower() for c in comp) + " " + tok.lemma_.lower() in NOUN_CLASS:
-            start = comp[0].idx
-    return start, tok.idx + len(tok.text)
+    start = col.idx[i]
+    if col.pos[i] == "NOUN":
+        comp = [c for c in col.lefts(i) if col.dep[c] == COMPOUND and col.pos[c] == "NOUN"]
+        if comp and " ".join(col.lemma[c] for c in comp) + " " + col.lemma[i] in NOUN_CLASS:
+            start = col.idx[comp[0]]
+    return start, col.end[i]
 
 
 def _excluded_tokens(doc: Doc, ents, max_tokens: int) -> set[int]:
@@ -193,50 +189,58 @@ def _excluded_tokens(doc: Doc, ents, max_tokens: int) -> set[int]:
             for m in e.mentions:
                 span = doc.char_span(m.start, m.end, alignment_mode="expand")
                 if span is not None and len(span) <= max_tokens:
-                    out.update(t.i for t in span)
+                    out.update(range(span.start, span.end))
     return out
 
 
 class _Context:
-    def __init__(self, doc, by_token, ent_index, time_index, kinds, ents):
-        self.doc, self.by_token = doc, by_token
+    """One doc's events being read; tokens are indices into ``col`` (Columns)."""
+
+    def __init__(self, col: Columns, by_token, ent_index, time_index, kinds, ents):
+        self.col, self.by_token = col, by_token
         self.ent_index, self.time_index, self.kinds = ent_index, time_index, kinds
         self.ents = ents
         self.unnamed_ids: dict[int, str] = {}
 
     # Targets -----------------------------------------------------------------------
-    def targets(self, tok: Token) -> list:
+    def entity(self, i: int) -> str | None:
+        return self.ent_index.at(self.col.idx[i], self.col.end[i])
+
+    def targets(self, i: int) -> list:
         """Entity ids or event records an argument head stands for."""
-        if tok.i in self.by_token and tok.pos_ == "NOUN":
-            return [self.by_token[tok.i]]
-        eid = self.ent_index.token(tok)
+        col = self.col
+        pos = col.pos[i]
+        if i in self.by_token and pos == "NOUN":
+            return [self.by_token[i]]
+        eid = self.entity(i)
         out = [eid] if eid else []
-        if not out and tok.pos_ in ("NOUN", "PROPN"):
-            group = self._group(tok)
+        if not out and pos in ("NOUN", "PROPN"):
+            group = self._group(i)
             if group:
                 return group
             # "U.S. investigators", "GM's workers": the entity modifying the head noun.
-            for c in tok.children:
-                if c.dep_ in (COMPOUND, POSS, NMOD) and (cid := self.ent_index.token(c)):
+            for c in col.kids[i]:
+                if col.dep[c] in (COMPOUND, POSS, NMOD) and (cid := self.entity(c)):
                     out.append(cid)
                     break
-            if not out and tok.pos_ == "NOUN" and self.time(tok) is None:
-                out.append(self.unnamed(tok))
-        for c in tok.children:  # conjoined arguments
-            if c.dep_ == CONJ:
+            if not out and pos == "NOUN" and self.time(i) is None:
+                out.append(self.unnamed(i))
+        for c in col.kids[i]:  # conjoined arguments
+            if col.dep[c] == CONJ:
                 out += self.targets(c)
         return out
 
-    def _group(self, tok: Token) -> list[str]:
+    def _group(self, i: int) -> list[str]:
         """'the two leaders' -> the two people named last before it."""
-        if tok.lower_ not in GROUP_NOUNS:
+        col = self.col
+        if col.lower[i] not in GROUP_NOUNS:
             return []
-        n = next((COUNT_WORDS[c.lower_] for c in tok.children if c.lower_ in COUNT_WORDS), None)
+        n = next((COUNT_WORDS[col.lower[c]] for c in col.kids[i] if col.lower[c] in COUNT_WORDS), None)
         if n is None:
             return []
         seen: list[str] = []
         before = sorted(((m.start, e.id) for e in self.ents if e.kind == PERSON for m in e.mentions
-                         if m.end <= tok.idx), reverse=True)
+                         if m.end <= col.idx[i]), reverse=True)
         for _, eid in before:
             if eid not in seen:
                 seen.append(eid)
@@ -244,24 +248,24 @@ class _Context:
                 return seen
         return []
 
-    def unnamed(self, tok: Token) -> str:
+    def unnamed(self, i: int) -> str:
         """A participant the text describes without naming it ("10,000 jobs", "the
         plant"): an entity of this article only, labelled with the noun phrase up to
         its head and mentioned at its head (_anchor)."""
-        if tok.i in self.unnamed_ids:
-            return self.unnamed_ids[tok.i]
-        left = min([t.i for c in tok.lefts if c.dep_ not in (PUNCT, CC) for t in c.subtree] + [tok.i])
-        while left < tok.i and (self.time(self.doc[left]) or self.doc[left].is_punct):
+        if i in self.unnamed_ids:
+            return self.unnamed_ids[i]
+        col = self.col
+        left = min([t for c in col.lefts(i) if col.dep[c] not in (PUNCT, CC) for t in col.subtree(c)] + [i])
+        while left < i and (self.time(left) or col.punct[left]):
             left += 1  # a time inside the phrase keeps its own mention
-        span = self.doc[left:tok.i + 1]
-        words = [t for t in span if t.dep_ != DET or t.i != left]
-        label = " ".join(t.text for t in words) if words else tok.text
-        anchor = self.doc[self._anchor(left, tok.i):tok.i + 1]
+        words = [t for t in range(left, i + 1) if col.dep[t] != DET or t != left]
+        label = " ".join(col.words(t) for t in words) if words else col.words(i)
+        start, end = col.idx[self._anchor(left, i)], col.end[i]
         rec = EntityRecord(id=f"e{len(self.ents)}", kind=UNNAMED, label=label, key="",
-                           mentions=[Mention(anchor.start_char, anchor.end_char, anchor.text)])
+                           mentions=[Mention(start, end, col.text[start:end])])
         self.ents.append(rec)
         self.kinds[rec.id] = UNNAMED
-        self.unnamed_ids[tok.i] = rec.id
+        self.unnamed_ids[i] = rec.id
         return rec.id
 
     def _anchor(self, left: int, head: int) -> int:
@@ -273,132 +277,141 @@ class _Context:
         description. Names inside the phrase have mentions of their own, and determiners,
         numbers and adjectives ("Their", "Two", "American") describe the thing, they do
         not name it. See ontology/README.md, "Events and roles"."""
+        col = self.col
         start = self._compounded(head, left)
-        for c in self.doc[head].lefts:
-            if c.dep_ == POSS and c.pos_ == "NOUN" and c.i >= left and not self._in_name(c):
-                start = min(start, self._compounded(c.i, left))
+        for c in col.lefts(head):
+            if col.dep[c] == POSS and col.pos[c] == "NOUN" and c >= left and not self._in_name(c):
+                start = min(start, self._compounded(c, left))
         return start
 
     def _compounded(self, i: int, left: int) -> int:
         """The first of the common nouns compounded onto token i ("car workers")."""
+        col = self.col
         while i > left:
-            t = self.doc[i - 1]
-            if t.dep_ != COMPOUND or t.pos_ != "NOUN" or self._in_name(t):
+            t = i - 1
+            if col.dep[t] != COMPOUND or col.pos[t] != "NOUN" or self._in_name(t):
                 break
             i -= 1
         return i
 
-    def _in_name(self, tok: Token) -> bool:
-        eid = self.ent_index.token(tok)
+    def _in_name(self, i: int) -> bool:
+        eid = self.entity(i)
         return bool(eid) and self.kinds.get(eid) not in VALUE_KINDS
 
-    def time(self, tok: Token) -> str | None:
-        return self.time_index.token(tok)
+    def time(self, i: int) -> str | None:
+        return self.time_index.at(self.col.idx[i], self.col.end[i])
 
     # Roles -------------------------------------------------------------------------
-    def arguments(self, tok: Token, ev: EventRecord) -> None:
-        if _headline_verb(tok):
-            for c in tok.children:
-                if c.dep_ == COMPOUND:
+    def arguments(self, i: int, ev: EventRecord) -> None:
+        col = self.col
+        if _headline_verb(col, i):
+            for c in col.kids[i]:
+                if col.dep[c] == COMPOUND:
                     self._add(ev, "agent", c)
-                elif c.dep_ in (APPOS, DOBJ):
+                elif col.dep[c] in (APPOS, DOBJ):
                     self._add(ev, "patient", c)
-        elif tok.pos_ == "VERB":
-            self._verbal(tok, ev)
+        elif col.pos[i] == "VERB":
+            self._verbal(i, ev)
         else:
-            self._nominal(tok, ev)
+            self._nominal(i, ev)
         # Times and places among the event word's children and their prepositions.
-        for c in tok.children:
+        for c in col.kids[i]:
             self._adjunct(c, ev)
-            if c.dep_ == PREP:
-                for g in c.children:
-                    if g.dep_ == POBJ:
-                        self._adjunct(g, ev, prep=c.lower_)
+            if col.dep[c] == PREP:
+                for g in col.kids[c]:
+                    if col.dep[g] == POBJ:
+                        self._adjunct(g, ev, prep=col.lower[c])
 
-    def _adjunct(self, tok: Token, ev: EventRecord, prep: str | None = None) -> None:
-        tid = self.time(tok)
-        if tid and self.time_kinds.get(tid) in ("DATE", "TIME") and tid not in ev.times and tok.dep_ in TIME_DEPS:
+    def _adjunct(self, i: int, ev: EventRecord, prep: str | None = None) -> None:
+        tid = self.time(i)
+        if tid and self.time_kinds.get(tid) in ("DATE", "TIME") and tid not in ev.times and self.col.dep[i] in TIME_DEPS:
             ev.times.append(tid)
             return
-        eid = self.ent_index.token(tok)
-        if eid and self.kinds.get(eid) == PLACE and (prep in PLACE_PREPS or tok.dep_ == COMPOUND) \
+        eid = self.entity(i)
+        if eid and self.kinds.get(eid) == PLACE and (prep in PLACE_PREPS or self.col.dep[i] == COMPOUND) \
                 and eid not in ev.places:
             ev.places.append(eid)
 
-    def _verbal(self, tok: Token, ev: EventRecord) -> None:
-        subj = [c for c in tok.children if c.dep_ in SUBJECT_DEPS]
-        psubj = [c for c in tok.children if c.dep_ in PASSIVE_SUBJECT_DEPS]
+    def _verbal(self, i: int, ev: EventRecord) -> None:
+        col = self.col
+        dep = col.dep
+        subj = [c for c in col.kids[i] if dep[c] in SUBJECT_DEPS]
+        psubj = [c for c in col.kids[i] if dep[c] in PASSIVE_SUBJECT_DEPS]
         for c in subj:
             self._add(ev, "agent", c)
         for c in psubj:
             self._add(ev, "patient", c)
-        for c in tok.children:
-            if c.dep_ in OBJECT_DEPS:
+        for c in col.kids[i]:
+            if dep[c] in OBJECT_DEPS:
                 self._add(ev, "patient", c)
-            elif c.dep_ == DATIVE:
+            elif dep[c] == DATIVE:
                 self._add(ev, "recipient", c)
-            elif c.dep_ == AGENT:  # passive "by" phrase
-                for g in c.children:
-                    if g.dep_ == POBJ:
+            elif dep[c] == AGENT:  # passive "by" phrase
+                for g in col.kids[c]:
+                    if dep[g] == POBJ:
                         self._add(ev, "agent", g)
-            elif c.dep_ == PREP and c.lower_ == "to" and ev.lemma in GIVING_VERBS:
-                for g in c.children:
-                    if g.dep_ == POBJ:
+            elif dep[c] == PREP and col.lower[c] == "to" and ev.lemma in GIVING_VERBS:
+                for g in col.kids[c]:
+                    if dep[g] == POBJ:
                         self._add(ev, "recipient", g)
-            elif c.dep_ in (CCOMP, XCOMP) and c.i in self.by_token:
-                ev.roles.append(Role("theme", self.by_token[c.i], "event"))
+            elif dep[c] in (CCOMP, XCOMP) and c in self.by_token:
+                ev.roles.append(Role("theme", self.by_token[c], "event"))
         if not subj and not psubj:
-            self._inherited_subject(tok, ev)
+            self._inherited_subject(i, ev)
 
-    def _inherited_subject(self, tok: Token, ev: EventRecord) -> None:
+    def _inherited_subject(self, i: int, ev: EventRecord) -> None:
         """Controlled (xcomp), conjoined and relative-clause verbs take their arguments
         from the verb or noun they hang from."""
-        head = tok.head
-        if tok.dep_ == XCOMP:
-            objs = [c for c in head.children if c.dep_ == DOBJ]
-            if objs and head.lemma_.lower() in OBJECT_CONTROL_VERBS:
+        col = self.col
+        dep = col.dep
+        head = col.head[i]
+        if dep[i] == XCOMP:
+            objs = [c for c in col.kids[head] if dep[c] == DOBJ]
+            if objs and col.lemma[head] in OBJECT_CONTROL_VERBS:
                 for o in objs:  # object control: "allow the Kremlin to interrogate"
                     self._add(ev, "agent", o)
                 return
-            for c in head.children:
-                if c.dep_ in SUBJECT_DEPS:
+            for c in col.kids[head]:
+                if dep[c] in SUBJECT_DEPS:
                     self._add(ev, "agent", c)
-            if head.dep_ in (XCOMP, CONJ) and not any(c.dep_ in SUBJECT_DEPS for c in head.children):
+            if dep[head] in (XCOMP, CONJ) and not any(dep[c] in SUBJECT_DEPS for c in col.kids[head]):
                 self._inherited_subject(head, ev)
-        elif tok.dep_ == CONJ and head.pos_ == "VERB":
-            for c in head.children:
-                if c.dep_ in SUBJECT_DEPS:
+        elif dep[i] == CONJ and col.pos[head] == "VERB":
+            for c in col.kids[head]:
+                if dep[c] in SUBJECT_DEPS:
                     self._add(ev, "agent", c)
-                elif c.dep_ in PASSIVE_SUBJECT_DEPS:
+                elif dep[c] in PASSIVE_SUBJECT_DEPS:
                     self._add(ev, "patient", c)
-            if not any(c.dep_ in SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS for c in head.children):
+            if not any(dep[c] in SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS for c in col.kids[head]):
                 self._inherited_subject(head, ev)
-        elif tok.dep_ in (ACL, RELCL) and head.pos_ in ("NOUN", "PROPN", "PRON"):
+        elif dep[i] in (ACL, RELCL) and col.pos[head] in ("NOUN", "PROPN", "PRON"):
             # "Russians charged with hacking" (passive participle): the noun is the patient;
             # "officials who said" (relative clause with a relative subject): the agent.
-            role = "patient" if tok.tag_ == "VBN" else "agent"
+            role = "patient" if col.tag[i] == "VBN" else "agent"
             self._add(ev, role, head)
-        elif tok.dep_ == ADVCL or tok.dep_ == PCOMP:
-            anchor = head if tok.dep_ == ADVCL else head.head
-            for c in anchor.children:
-                if c.dep_ in SUBJECT_DEPS:
+        elif dep[i] == ADVCL or dep[i] == PCOMP:
+            anchor = head if dep[i] == ADVCL else col.head[head]
+            for c in col.kids[anchor]:
+                if dep[c] in SUBJECT_DEPS:
                     self._add(ev, "agent", c)
 
-    def _nominal(self, tok: Token, ev: EventRecord) -> None:
-        for c in tok.children:
-            if c.dep_ == POSS:
+    def _nominal(self, i: int, ev: EventRecord) -> None:
+        col = self.col
+        dep = col.dep
+        for c in col.kids[i]:
+            if dep[c] == POSS:
                 self._add(ev, "agent", c)
-            elif c.dep_ in (COMPOUND, NMOD, AMOD):
+            elif dep[c] in (COMPOUND, NMOD, AMOD):
                 for t in self.targets(c):
-                    if isinstance(t, str) and self.kinds.get(t) == PLACE and c.dep_ != AMOD:
+                    if isinstance(t, str) and self.kinds.get(t) == PLACE and dep[c] != AMOD:
                         if t not in ev.places:
                             ev.places.append(t)
-                    elif isinstance(t, str) and self.kinds.get(t) in (PERSON, ORG) and c.dep_ != AMOD:
+                    elif isinstance(t, str) and self.kinds.get(t) in (PERSON, ORG) and dep[c] != AMOD:
                         ev.roles.append(Role("agent", t, "entity"))
-            elif c.dep_ == PREP:
-                prep = c.lower_
-                for g in c.children:
-                    if g.dep_ != POBJ:
+            elif dep[c] == PREP:
+                prep = col.lower[c]
+                for g in col.kids[c]:
+                    if dep[g] != POBJ:
                         continue
                     if prep in NOUN_PREP_ROLES:
                         self._add(ev, NOUN_PREP_ROLES[prep], g)
@@ -409,8 +422,8 @@ class _Context:
         # An event noun that is the object of a verb of doing takes that verb's subject
         # only through the verb's own roles; nothing to inherit here.
 
-    def _add(self, ev: EventRecord, role: str, tok: Token) -> None:
-        for t in self.targets(tok):
+    def _add(self, ev: EventRecord, role: str, i: int) -> None:
+        for t in self.targets(i):
             if t is ev:
                 continue
             if isinstance(t, EventRecord):
@@ -419,15 +432,14 @@ class _Context:
                 ev.roles.append(Role(role, t, "entity"))
 
 
-def _merge_nominal(doc: Doc, by_token: dict[int, EventRecord], values: dict[str, str]) -> list[EventRecord]:
+def _merge_nominal(col: Columns, by_token: dict[int, EventRecord], values: dict[str, str]) -> list[EventRecord]:
     """Mentions of one nominal event ("a press conference" ... "the press conference")
     become one event: same label, and no conflicting time or place."""
     out: list[EventRecord] = []
     seen: dict[str, list[EventRecord]] = {}
     for i in sorted(by_token):
         ev = by_token[i]
-        tok = doc[i]
-        if tok.pos_ == "NOUN" and tok.tag_ == "NN":
+        if col.pos[i] == "NOUN" and col.tag[i] == "NN":
             for prev in seen.get(ev.label, []):
                 if _compatible(prev, ev, values):
                     prev.mentions += ev.mentions

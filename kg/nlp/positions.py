@@ -10,6 +10,7 @@ Premodifier titles and appositions are the two constructions the ACE 2005 guidel
 """
 from __future__ import annotations
 
+from spacy.attrs import LOWER
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
@@ -101,14 +102,19 @@ class Positions:
                 holders.setdefault((p.title, p.organization), set()).add(p.person)
         if not holders:
             return
+        # Capitalised title words: found in spaCy's array of lower-case forms, so that a
+        # Token is made only of the title words, not of every word.
+        ids = {doc.vocab.strings[w] for w in TITLE_WORDS}
+        titles = {i for i, low_id in enumerate(doc.to_array(LOWER).tolist())
+                  if low_id in ids and doc[i].text[:1].isupper()}
         i = 0
         while i < len(doc):
-            t = doc[i]
-            if not (t.text[:1].isupper() and t.lower_ in TITLE_WORDS) or index.token(t) is not None:
+            if i not in titles or index.token(doc[i]) is not None:
                 i += 1
                 continue
+            t = doc[i]
             j = i
-            while j < len(doc) and doc[j].text[:1].isupper() and doc[j].lower_ in TITLE_WORDS:
+            while j < len(doc) and j in titles:
                 j += 1
             if j + 1 < len(doc) and doc[j].lower_ == "of" and index.token(doc[j + 1]):
                 org = index.token(doc[j + 1])

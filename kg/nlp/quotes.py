@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 import numpy
-from spacy.attrs import POS
+from spacy.attrs import LEMMA, POS
 from spacy.language import Language
 from spacy.symbols import VERB
 from spacy.tokens import Doc, Span, Token
@@ -78,11 +78,18 @@ class QuoteFinder:
             span = doc.char_span(q.start, q.end, alignment_mode="expand")
             if span is not None:
                 speech.update(range(span.start, span.end))
-        # Only verbs can be cues: picked from spaCy's array, no Token made for the rest.
-        verbs = numpy.flatnonzero(doc.to_array(POS) == VERB).tolist() if self.reported_speech else []
-        for tok in (doc[i] for i in verbs):
-            if tok.i in inside or tok.lemma_.lower() not in CUE_VERBS or tok.pos_ != "VERB":
+        # Only verbs of the cue list can be cues: picked from spaCy's arrays, no Token made
+        # for the rest, each lemma looked up once.
+        arr = doc.to_array([POS, LEMMA])
+        verbs = numpy.flatnonzero(arr[:, 0] == VERB).tolist() if self.reported_speech else []
+        lemmas, strings = {}, doc.vocab.strings
+        for i in verbs:
+            h = int(arr[i, 1])
+            if h not in lemmas:
+                lemmas[h] = strings[h].lower()
+            if i in inside or lemmas[h] not in CUE_VERBS:
                 continue
+            tok = doc[i]
             comp = [c for c in tok.children if c.dep_ == CCOMP and c.i not in speech]
             if not comp:
                 continue

@@ -13,6 +13,7 @@ weekday against a date read from the text (``inferred``) is the day of that date
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 from dateutil.relativedelta import relativedelta
@@ -89,20 +90,32 @@ RE_DURATION = re.compile(rf"^{LEAD}(?P<n>{NUM}(?:[\s-]{NUM})?(?:[\s-]and[\s-]a[\
 RE_YEAR_RANGE = re.compile(rf"^({YEAR})\s*[-–]\s*({YEAR}|\d\d)$")
 
 
+# normalize's patterns, compiled once (re's own cache is looked up by the whole pattern).
+_RE_SPACE_PUNCT = re.compile(r"\s+([,.])")
+_RE_POSSESSIVE = re.compile(r"\s*['\u2019]\s*s$")
+_RE_ARTICLE_COUNT = re.compile(rf"^an?\s+(?={COUNT}\b)")
+_RE_MONTH_OF = re.compile(rf"^the\s+month\s+of\s+(?={MONTH})")
+_RE_DAY_OF = re.compile(r"^(?:the\s+)?(?:day|night|evening|morning)\s+of\s+(?=\w)")
+_RE_DAY_OF_NOT_THE = re.compile(r"^(the\s+)?(day|night|evening|morning)\s+of\s+(?!the\b)")
+_RE_RECENT = re.compile(rf"^(?:in\s+)?recent\s+({'|'.join(RECENT_NOUNS)})$")
+
+
+# Pure, and asked the same questions again and again (the component tries an expression
+# whole and in parts, with a probe anchor, and news repeats its expressions): memoised.
+@functools.lru_cache(maxsize=4096)
 def normalize(text: str, anchor: dt.date | None, *, tense: str | None = None,
               inferred: bool = False) -> tuple[str, str | None]:
     """TIMEX3 (type, value) of a time expression. ``anchor`` is the reference date,
     ``tense`` "past" / "present" / "future" for the governing verb, ``inferred`` whether
     the anchor is a date read from the text rather than the publication date."""
     s = " ".join(text.strip().split())
-    s = re.sub(r"\s+([,.])", r"\1", s)  # tokenised text: "July 16 , 2018"
+    s = _RE_SPACE_PUNCT.sub(r"\1", s)  # tokenised text: "July 16 , 2018"
     low = s.lower().strip(" ,.;:")
-    low = re.sub(r"\s*['\u2019]\s*s$", "", low)  # "today's", "the 1990s'"
+    low = _RE_POSSESSIVE.sub("", low)  # "today's", "the 1990s'"
     low = RE_APPROX.sub("", low)  # "at least 2014", "as early as March": the date itself (TIMEX3 mod)
-    low = re.sub(rf"^an?\s+(?={COUNT}\b)", "", low)  # "a two-hour stoppage"
-    low = re.sub(rf"^the\s+month\s+of\s+(?={MONTH})", "", low)
-    low = re.sub(r"^(?:the\s+)?(?:day|night|evening|morning)\s+of\s+(?=\w)", "", low) \
-        if re.match(rf"^(the\s+)?(day|night|evening|morning)\s+of\s+(?!the\b)", low) else low
+    low = _RE_ARTICLE_COUNT.sub("", low)  # "a two-hour stoppage"
+    low = _RE_MONTH_OF.sub("", low)
+    low = _RE_DAY_OF.sub("", low) if _RE_DAY_OF_NOT_THE.match(low) else low
     for rule in _RULES:
         got = rule(low, anchor, tense, inferred)
         if got is not None:
@@ -117,7 +130,7 @@ def _refs(low, anchor, tense, inferred):
         return "DATE", REF_WORDS[low]
     if low in SET_WORDS:
         return "SET", SET_WORDS[low]
-    m = re.match(rf"^(?:in\s+)?recent\s+({'|'.join(RECENT_NOUNS)})$", low)
+    m = _RE_RECENT.match(low)
     if m:  # "recent years": an unspecified stretch up to now (TIMEX3 "PXY")
         unit = m.group(1)
         return ("DURATION", _duration(None, unit)) if re.fullmatch(UNIT, unit) else ("DATE", "PAST_REF")

@@ -1,8 +1,13 @@
-"""Extraction records -> RDF quads, following shared/spec/rdf-contract.md.
+"""Extraction records -> RDF, following shared/spec/rdf-contract.md.
 
-No spaCy here and no I/O: ``article_quads`` takes an ``ArticleRecord`` and returns the
-quads of that article's named graph. Types are materialised (the contract's schema.org /
-SEM / OWL-Time types alongside our own), so no reasoner is needed to query them.
+No spaCy here and no I/O: ``article_triples`` takes an ``ArticleRecord`` and returns the
+triples of that article's named graph as N-Triples text of their terms (``article_quads``:
+the same as Oxigraph quads). Types are materialised (the contract's schema.org / SEM /
+OWL-Time types alongside our own), so no reasoner is needed to query them.
+
+Terms are written as text, not as Oxigraph objects: a build maps ~1,000 triples per article,
+and making (and hashing) a Quad of four terms for each cost more than the rest of mapping;
+the export cache writes the graph's TriG from the text (kg.store.exportcache.triple_blocks).
 """
 from __future__ import annotations
 
@@ -11,7 +16,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from pyoxigraph import Literal, NamedNode, Quad
+from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse
 
 from kg import __version__
 from kg.rdf.iris import Minter
@@ -20,22 +25,25 @@ from kg.records import (ORG, PERSON, PLACE, UNNAMED, VALUE_KINDS, ArticleMeta, A
 from kg.rdf import vocab
 from kg.rdf.taxonomy import KGE as _KGE
 
+# A triple as the N-Triples text of its subject, predicate and object ("<iri>", "\"text\"",
+# "\"5\"^^<...#nonNegativeInteger>"): what str() of the Oxigraph term gives.
+TermTriple = tuple[str, str, str]
+
 
 class _Terms:
-    """A namespace whose terms are Oxigraph NamedNodes, looked up once: rdflib's
-    DefinedNamespace checks and builds a URIRef on every attribute access, and a URIRef's
-    hash is computed in Python each time; in mapping's inner loops that cost more than
-    making the quads. Unknown terms still fail, as DefinedNamespace's ``_fail``."""
+    """A namespace whose terms are their N-Triples text ("<iri>"), looked up once: rdflib's
+    DefinedNamespace checks and builds a URIRef on every attribute access. Unknown terms
+    still fail, as DefinedNamespace's ``_fail``."""
 
     def __init__(self, ns):
         self._ns = ns
 
-    def __getattr__(self, name: str) -> NamedNode:
-        value = NamedNode(str(getattr(self._ns, name)))
+    def __getattr__(self, name: str) -> str:
+        value = str(NamedNode(str(getattr(self._ns, name))))
         setattr(self, name, value)
         return value
 
-    def __getitem__(self, name: str) -> NamedNode:
+    def __getitem__(self, name: str) -> str:
         return getattr(self, name)
 
 
@@ -84,44 +92,55 @@ _XSD_DATETIME_TZ = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-
 
 
 @lru_cache(maxsize=1 << 16)
-def _n(iri: str) -> NamedNode:
-    return NamedNode(iri)
+def _n(iri: str) -> str:
+    """An IRI's term, checked (Oxigraph refuses an invalid IRI): for IRIs that records bring
+    (GeoNames, Wikidata) and that are minted from them."""
+    return str(NamedNode(iri))
 
 
-def _lit(value, datatype: NamedNode | None = None) -> Literal:
-    if datatype is None:
-        return Literal(str(value))
-    return Literal(str(value), datatype=datatype)
+def _lit(value, datatype: str | None = None) -> str:
+    """A literal's term; ``datatype``: the term of an XSD datatype other than xsd:string."""
+    text = str(Literal(str(value)))
+    return text if datatype is None else f"{text}^^{datatype}"
 
 
 @lru_cache(maxsize=1 << 14)
-def _int(value: int) -> Literal:
-    return Literal(str(value), datatype=XSD.nonNegativeInteger)
+def _int(value: int) -> str:
+    return _lit(value, XSD.nonNegativeInteger)
 
 
-_TRUE, _FALSE = Literal("true", datatype=XSD.boolean), Literal("false", datatype=XSD.boolean)
+_TRUE, _FALSE = _lit("true", XSD.boolean), _lit("false", XSD.boolean)
 
 
-def _bool(value: bool) -> Literal:
+def _bool(value: bool) -> str:
     return _TRUE if value else _FALSE
 
 
-def time_value_triples(value: str) -> list[tuple]:
+def _xsd(value: str, name: str) -> Literal:
+    return Literal(value, datatype=NamedNode(str(vocab.XSD[name])))
+
+
+def time_value_triples(value: str) -> list[tuple[NamedNode, Literal]]:
     """The OWL-Time datatype property that can hold a TIMEX3 value, if any."""
     if re.fullmatch(r"\d{4}-\d\d-\d\d", value):
-        return [(TIME.inXSDDate, _lit(value, XSD.date))]
+        return [(NamedNode(str(vocab.TIME.inXSDDate)), _xsd(value, "date"))]
     if re.fullmatch(r"\d{4}-\d\d", value):
-        return [(TIME.inXSDgYearMonth, _lit(value, XSD.gYearMonth))]
+        return [(NamedNode(str(vocab.TIME.inXSDgYearMonth)), _xsd(value, "gYearMonth"))]
     if re.fullmatch(r"\d{4}", value):
-        return [(TIME.inXSDgYear, _lit(value, XSD.gYear))]
+        return [(NamedNode(str(vocab.TIME.inXSDgYear)), _xsd(value, "gYear"))]
     if _XSD_DATETIME_TZ.fullmatch(value):
-        return [(TIME.inXSDDateTimeStamp, _lit(value, XSD.dateTimeStamp))]
+        return [(NamedNode(str(vocab.TIME.inXSDDateTimeStamp)), _xsd(value, "dateTimeStamp"))]
     weeks = re.fullmatch(r"P(\d+)W", value)
     if weeks:  # xsd:duration has no weeks
-        return [(TIME.hasXSDDuration, _lit(f"P{int(weeks.group(1)) * 7}D", XSD.duration))]
+        return [(NamedNode(str(vocab.TIME.hasXSDDuration)), _xsd(f"P{int(weeks.group(1)) * 7}D", "duration"))]
     if _XSD_DURATION.fullmatch(value):
-        return [(TIME.hasXSDDuration, _lit(value, XSD.duration))]
+        return [(NamedNode(str(vocab.TIME.hasXSDDuration)), _xsd(value, "duration"))]
     return []
+
+
+@lru_cache(maxsize=1 << 14)
+def _time_value_terms(value: str) -> tuple[tuple[str, str], ...]:
+    return tuple((str(p), str(o)) for p, o in time_value_triples(value))
 
 
 class BuildInfo:
@@ -156,41 +175,41 @@ def source_hash() -> str:
 
 
 class _ArticleGraph:
-    """One article's named graph while it is made: its quads, without duplicates, in the
-    order they were made; the article's resources; the IRIs of its records by local id;
-    the text spans already claimed by a mention."""
+    """One article's named graph while it is made: its triples (terms as N-Triples text),
+    without duplicates, in the order they were made; the article's resources; the terms of
+    its records by local id; the text spans already claimed by a mention."""
 
     def __init__(self, rec: ArticleRecord, minter: Minter):
         self.minter, self.aid, self.body = minter, rec.meta.id, rec.body
-        self.g = NamedNode(minter.graph(self.aid))
-        self.quads: dict[Quad, None] = {}
+        self.triples: dict[TermTriple, None] = {}
         self.art = _n(minter.article(self.aid))
         self.ctx = _n(minter.text(self.aid, 0, len(rec.body)))
-        self.text_base = minter.text_prefix(self.aid)
-        self.entities: dict[str, NamedNode] = {}
-        self.times: dict[str, NamedNode] = {}
-        self.events: dict[str, NamedNode] = {}
-        self.mentioned: dict[tuple[int, int], str] = {}
+        self.text_base = "<" + minter.text_prefix(self.aid)
+        self.entities: dict[str, str] = {}
+        self.times: dict[str, str] = {}
+        self.events: dict[str, str] = {}
+        self.mentioned: set[tuple[int, int]] = set()
 
-    def add(self, s: NamedNode, p: NamedNode, o: NamedNode | Literal) -> None:
-        self.quads[Quad(s, p, o, self.g)] = None
+    def add(self, s: str, p: str, o: str) -> None:
+        self.triples[(s, p, o)] = None
 
-    def types(self, s: NamedNode, classes) -> None:
-        g, quads, a = self.g, self.quads, RDF.type
+    def types(self, s: str, classes) -> None:
+        triples, a = self.triples, RDF.type
         for c in classes:
-            quads[Quad(s, a, c, g)] = None
+            triples[(s, a, c)] = None
 
-    def mention(self, b: int, e: int, target: NamedNode) -> None:
+    def mention(self, b: int, e: int, target: str) -> None:
         if (b, e) in self.mentioned:  # one referent per span: the first record claiming it wins
             return
-        self.mentioned[(b, e)] = target.value
-        m = NamedNode(f"{self.text_base}{b},{e}")  # = minter.text(aid, b, e)
-        self.add(m, RDF.type, NIF.Phrase)
-        self.add(m, NIF.referenceContext, self.ctx)
-        self.add(m, NIF.beginIndex, _int(b))
-        self.add(m, NIF.endIndex, _int(e))
-        self.add(m, NIF.anchorOf, _lit(self.body[b:e]))
-        self.add(m, ITSRDF.taIdentRef, target)
+        self.mentioned.add((b, e))
+        m = f"{self.text_base}{b},{e}>"  # = minter.text(aid, b, e), valid as the context's IRI is
+        triples = self.triples
+        triples[(m, RDF.type, NIF.Phrase)] = None
+        triples[(m, NIF.referenceContext, self.ctx)] = None
+        triples[(m, NIF.beginIndex, _int(b))] = None
+        triples[(m, NIF.endIndex, _int(e))] = None
+        triples[(m, NIF.anchorOf, _lit(self.body[b:e]))] = None
+        triples[(m, ITSRDF.taIdentRef, target)] = None
 
 
 # Roles whose named fillers make an event's signature (kg:happening): who did it to whom.
@@ -213,10 +232,10 @@ def happening_signature(ev: EventRecord, ents: dict[str, EntityRecord], times: d
     return "|".join([ev.type, days[0], *keys])
 
 
-def article_quads(rec: ArticleRecord, minter: Minter, build: BuildInfo) -> list[Quad]:
-    """All quads of one article's named graph, in the order made (deterministic; the
-    exports sort them: ``kg.store.exportcache.canonical``). Mentions are claimed in this
-    order: entities, then times, then events."""
+def article_triples(rec: ArticleRecord, minter: Minter, build: BuildInfo) -> list[TermTriple]:
+    """All triples of one article's named graph (``TermTriple``), in the order made
+    (deterministic; the exports sort them: ``kg.store.exportcache.canonical_triples``).
+    Mentions are claimed in this order: entities, then times, then events."""
     out = _ArticleGraph(rec, minter)
     map_article(out, rec.meta)
     map_provenance(out, build)
@@ -226,7 +245,14 @@ def article_quads(rec: ArticleRecord, minter: Minter, build: BuildInfo) -> list[
     map_events(out, rec.events, rec.entities, rec.times)
     map_positions(out, rec.positions)
     map_quotes(out, rec.quotes)
-    return list(out.quads)
+    return list(out.triples)
+
+
+def article_quads(rec: ArticleRecord, minter: Minter, build: BuildInfo) -> list[Quad]:
+    """``article_triples`` as Oxigraph quads in the article's graph, in the same order."""
+    g = _n(minter.graph(rec.meta.id))
+    text = "".join(f"{s} {p} {o} {g} .\n" for s, p, o in article_triples(rec, minter, build))
+    return list(parse(text.encode("utf-8"), format=RdfFormat.N_QUADS))
 
 
 def map_article(out: _ArticleGraph, meta: ArticleMeta) -> None:
@@ -302,7 +328,7 @@ def map_entities(out: _ArticleGraph, entities: list[EntityRecord]) -> None:
         for same in ent.same_as:
             out.add(x, OWL.sameAs, _n(same))
         if ent.lat is not None and ent.long is not None:
-            geo = NamedNode(out.minter.geo(x.value))
+            geo = _n(out.minter.geo(x[1:-1]))
             out.add(x, SCHEMA.geo, geo)
             out.add(geo, RDF.type, SCHEMA.GeoCoordinates)
             out.add(geo, SCHEMA.latitude, _lit(repr(float(ent.lat)), XSD.decimal))
@@ -325,7 +351,7 @@ def map_times(out: _ArticleGraph, times: list[TimeRecord]) -> None:
         out.add(x, RDFS.label, _lit(t.value or t.text))
         if t.value:
             out.add(x, RDF.value, _lit(t.value))
-            for p, o in time_value_triples(t.value):
+            for p, o in _time_value_terms(t.value):
                 out.add(x, p, o)
         for m in t.mentions:
             out.mention(m.start, m.end, x)
@@ -337,7 +363,7 @@ def map_events(out: _ArticleGraph, events: list[EventRecord], entities: list[Ent
     IRI first: a role may point at an event that comes later."""
     minter, aid = out.minter, out.aid
     for ev in events:
-        out.events[ev.id] = NamedNode(minter.local("event", aid, ev.id))
+        out.events[ev.id] = _n(minter.local("event", aid, ev.id))
     ents_by_id = {e.id: e for e in entities}
     times_by_id = {t.id: t for t in times}
     for ev in events:
@@ -367,7 +393,7 @@ def map_events(out: _ArticleGraph, events: list[EventRecord], entities: list[Ent
             out.mention(m.start, m.end, x)
 
 
-def map_role(out: _ArticleGraph, event: NamedNode, role: Role) -> None:
+def map_role(out: _ArticleGraph, event: str, role: Role) -> None:
     """One role of an event, by what its target is (``Role.target_kind``): an entity is a
     participant (its role property and sem:hasActor), an event or a time takes
     ``ROLE_TARGET_PROPERTIES``. A target the record does not hold is left out."""
@@ -391,7 +417,7 @@ def map_positions(out: _ArticleGraph, positions: list[PositionRecord]) -> None:
         person = out.entities.get(pos.person)
         if person is None:
             continue
-        p = NamedNode(out.minter.local("position", out.aid, pos.id))
+        p = _n(out.minter.local("position", out.aid, pos.id))
         out.add(person, KG.holdsPosition, p)
         out.types(p, (KG.PositionHolding, SCHEMA.Role, PROV.Entity))
         out.add(p, KG.positionTitle, _lit(pos.title))
@@ -406,7 +432,7 @@ def map_positions(out: _ArticleGraph, positions: list[PositionRecord]) -> None:
 def map_quotes(out: _ArticleGraph, quotes: list[QuoteRecord]) -> None:
     """Quotations with their speaker, cue verb and speech event."""
     for q in quotes:
-        x = NamedNode(out.minter.local("quote", out.aid, q.id))
+        x = _n(out.minter.local("quote", out.aid, q.id))
         out.types(x, (KG.Quotation, SCHEMA.Quotation, PROV.Entity))
         out.add(x, SCHEMA.text, _lit(q.text))
         out.add(x, SCHEMA.isPartOf, out.art)

@@ -36,6 +36,7 @@ import zlib
 from itertools import groupby
 from operator import attrgetter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -45,6 +46,7 @@ from kg.errors import StoreError
 from kg.store.export import FORMATS, atomic_file, export, remove_stale_temporaries, sort_key
 from kg.rdf.datatypes import DERIVED_DATATYPES, restore
 from kg.rdf.iris import owned_by
+from kg.rdf.mapping import TermTriple
 from kg.store.embedded import Store
 from kg.rdf.vocab import PREFIXES
 
@@ -122,6 +124,33 @@ def canonical(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
         same = list(dict.fromkeys(same))  # "05" and "5" are one integer in the store
     same.sort(key=str)
     return same
+
+
+def canonical_triples(triples: Iterable[TermTriple]) -> list[TermTriple]:
+    """``canonical`` for triples as N-Triples text (kg.rdf.mapping.article_triples):
+    without duplicates, literals as the store gives them back, sorted. Sorting (s, p, o)
+    text is sorting the graph's N-Quads lines (a term never holds a space outside quotes,
+    and no shorter term is the start of another but "..." of "..."^^<...>), the order of
+    ``export.sort_key``."""
+    stored = _stored_object
+    return sorted({t if (o := t[2])[0] == "<" or o[-1] == '"' else (t[0], t[1], stored(t[1], o))
+                   for t in triples})  # IRIs and strings, the common cases, without a call
+
+
+@lru_cache(maxsize=1 << 16)
+def _stored_object(p: str, o: str) -> str:
+    """A literal's term as the store gives it back, ``_as_stored`` or through an in-memory
+    Oxigraph store (which encodes terms as the on-disk one does)."""
+    quad = ox.Quad(_DUMMY, ox.NamedNode(p[1:-1]), _literal(o), _DUMMY)
+    if _as_stored(quad):
+        return o
+    mem = ox.Store()
+    mem.add(quad)
+    return str(restore(next(iter(mem))).object)
+
+
+def _literal(term: str) -> ox.Literal:
+    return next(iter(ox.parse(f"<urn:kg:x> <urn:kg:x> {term} .".encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))).object
 
 
 @dataclass
@@ -212,6 +241,110 @@ def graph_blocks(graph: str, stamp: str, quads: list[ox.Quad], owned: Callable[[
         runs.append(run)
     packed = [(r[0][0], r[-1][0], pack_run(r)) for r in runs]
     return GraphBlocks(graph, stamp, trig, packed, shared, len(quads), zlib.compress(trig, ZLIB_LEVEL))
+
+
+def triple_blocks(graph: str, stamp: str, triples: list[TermTriple], owned: Callable[[str], bool]) -> GraphBlocks:
+    """``graph_blocks`` for triples as N-Triples text, canonical and sorted
+    (``canonical_triples``): the TriG written here, as Oxigraph writes it (a low-level
+    writer: one subject block after another, " ;" between predicates, " , " between
+    objects; prefixed names and inline numbers and booleans as ``_turtle_term`` finds them),
+    so the graph's quads are never Oxigraph objects (tests compare with ``graph_blocks``)."""
+    term, obj, pred, prefixed = _turtle_term, _turtle_object, _turtle_predicate, _PREFIXED
+    blocks: list[tuple[str, list[str]]] = []  # (subject, its block's pieces)
+    last_s = last_p = None
+    for s, p, o in triples:
+        # objects are mostly strings and IRIs outside the prefixes: written as they are
+        if o[-1] != '"' and (o[0] != "<" or o.startswith(prefixed)):
+            o = obj(o)
+        if s != last_s:
+            part = [f"\t{term(s) if s.startswith(prefixed) else s} {pred(p)} {o}"]
+            blocks.append((s, part))
+            put = part.append
+            last_s, last_p = s, p
+        elif p != last_p:
+            put(f" ;\n\t\t{pred(p)} {o}")
+            last_p = p
+        else:
+            put(f" , {o}")
+    runs, run, shared, trig = [], [], [], []
+    family = None
+    for s, part in blocks:
+        part.append(" .\n")
+        block = "".join(part)
+        trig.append(block)
+        if owned(s[1:-1]):
+            if run and _family(s) != family:
+                runs.append(run)
+                run = []
+            if not run:
+                family = _family(s)
+            run.append((s, block[1:].replace("\n\t", "\n").encode("utf-8")))
+        else:
+            shared.append(s)
+            if run:  # a run holds consecutive subjects only
+                runs.append(run)
+                run = []
+    if run:
+        runs.append(run)
+    data = f"{term(str(ox.NamedNode(graph)))} {{\n{''.join(trig)}}}\n".encode("utf-8") if blocks else b""
+    packed = [(r[0][0], r[-1][0], pack_run(r)) for r in runs]
+    return GraphBlocks(graph, stamp, data, packed, shared, len(triples), zlib.compress(data, ZLIB_LEVEL))
+
+
+_PREFIXED = tuple("<" + ns for ns in PREFIXES.values())  # terms Oxigraph may write as prefixed names
+_PROBE = "<urn:kg:x>"
+_INLINE = {  # literals Turtle writes bare, by datatype: the grammar's INTEGER, DECIMAL, DOUBLE, BOOLEAN
+    f"<{_XSD}integer>": re.compile(r"[+-]?[0-9]+"),
+    f"<{_XSD}decimal>": re.compile(r"[+-]?[0-9]*\.[0-9]+"),
+    f"<{_XSD}double>": re.compile(r"[+-]?([0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)[eE][+-]?[0-9]+"),
+    f"<{_XSD}boolean>": re.compile(r"true|false"),
+}
+
+
+def _turtle_term(t: str) -> str:
+    """A subject's or object's TriG text from its N-Triples text: an IRI outside the
+    prefixes and a string are written as they are."""
+    if t[0] == "<":
+        return _turtle_iri(t) if t.startswith(_PREFIXED) else t
+    return t if t[-1] == '"' else _turtle_literal(t)
+
+
+# Typed literals (offsets, dates) and prefixed names, which repeat from article to article.
+_turtle_object = lru_cache(maxsize=1 << 16)(_turtle_term)
+
+
+@lru_cache(maxsize=1 << 12)
+def _turtle_iri(t: str) -> str:
+    """As Oxigraph writes it (a prefixed name where the rest is a valid local name)."""
+    return _written(f"{t} {_PROBE} {_PROBE}")[0]
+
+
+@lru_cache(maxsize=1 << 12)
+def _turtle_predicate(t: str) -> str:
+    return _written(f"{_PROBE} {t} {_PROBE}")[1] if t.startswith(_PREFIXED) else t
+
+
+def _turtle_literal(t: str) -> str:
+    """A typed literal: bare if the datatype's Turtle grammar takes it (``_INLINE``), else
+    "..."^^ and its datatype as ``_turtle_iri`` writes it. Language-tagged: as written."""
+    at = t.rfind('"^^<')
+    if at < 0:
+        return t
+    lexical, dtype = t[1:at], t[at + 3:]
+    inline = _INLINE.get(dtype)
+    if inline is not None and inline.fullmatch(lexical):
+        return lexical
+    return f'"{lexical}"^^{_turtle_term(dtype)}'
+
+
+def _written(ntriple: str) -> list[str]:
+    """The three terms of one triple as Oxigraph writes them in Turtle with kg's prefixes."""
+    triple = next(iter(ox.parse(f"{ntriple} .".encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)))
+    text = ox.serialize([triple], format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)[len(TURTLE_HEADER):]
+    line = text.decode("utf-8")
+    if not line.endswith(" .\n") or line.count(" ") != 3:  # pragma: no cover - Oxigraph changed its layout
+        raise StoreError(f"cannot tell how Oxigraph writes {ntriple}")
+    return line[:-3].split(" ")
 
 
 def _truncated(path: Path) -> bool:

@@ -67,6 +67,7 @@ ORG_NAME_SUFFIXES = {
     "force", "army", "navy", "police", "court", "parliament", "congress", "senate", "times",
     "media", "pictures", "labs", "software", "energy",
     "oil", "petroleum", "pharmaceuticals", "electric", "electronics", "communications",
+    "records", "orchestra", "films", "productions", "publishing", "entertainment", "fc",
 }
 # First words that make a name an organisation's ("Air France", "Bank of America"); written for kg.
 ORG_NAME_PREFIXES = {"air", "bank", "banco", "university", "ministry", "department", "council"}
@@ -132,3 +133,88 @@ SCORELINE = re.compile(r"^\d{1,3}[-\u2013:]\d{1,3}$")
 # Last words an organisation's name is often written without ("Labour" for "Labour
 # Party", "Acme" for "Acme Corp."): the legal forms above and "party"; written for kg.
 SHORTENED_ORG_SUFFIXES = CORPORATE_SUFFIXES | {"party"}
+# Head nouns of a definition of a name, "X is a village in ...", "X was an American rock
+# band", "X, a 1930 silent film, ...": what the noun is, the name is. The nouns are those
+# of classes of the DBpedia ontology (dbo:Settlement, dbo:River, dbo:Band, dbo:Album,
+# dbo:Film...; mappings.dbpedia.org) and GeoNames feature names, in the words English
+# definitions use; nouns that name several kinds of thing ("station": a radio station or a
+# railway's; "group", "league", "brand", "community") are left out. Written for kg
+# (tests/test_entity_phenomena.py); the PERSON descriptors and "-maker" count too.
+DEFINITION_HEADS = {
+    PLACE: {
+        "village", "town", "city", "hamlet", "municipality", "commune", "suburb", "neighbourhood",
+        "neighborhood", "settlement", "locality", "borough", "parish", "county", "district", "province",
+        "region", "state", "country", "capital", "territory", "oblast", "prefecture", "voivodeship",
+        "canton", "river", "stream", "tributary", "creek", "lake", "reservoir", "glacier", "bay", "fjord",
+        "strait", "canal", "sea", "lagoon", "waterfall", "island", "islet", "archipelago", "atoll",
+        "peninsula", "cape", "mountain", "peak", "summit", "volcano", "hill", "ridge", "pass", "valley",
+        "plateau", "desert", "forest", "park", "beach", "street", "road", "highway", "motorway",
+        "square", "bridge", "airport", "stadium", "arena", "castle", "palace", "cathedral", "church",
+        "temple", "mosque", "monastery", "crater", "headland", "place", "resort", "bight", "reef",
+        "camp", "zone",
+    },
+    ORG: {
+        "company", "corporation", "firm", "band", "club", "team", "party", "university", "college",
+        "school", "label", "airline", "bank", "agency", "organization", "organisation",
+        "association", "federation", "orchestra", "choir", "ensemble", "duo", "trio", "quartet",
+        "charity", "foundation", "institute", "newspaper", "broadcaster", "manufacturer", "retailer",
+        "ministry", "council", "committee", "regiment", "militia", "conglomerate", "subsidiary",
+        "startup", "cooperative",
+    },
+    PERSON: {
+        "actor", "actress", "singer", "politician", "footballer", "player", "writer", "author", "poet",
+        "painter", "composer", "musician", "journalist", "lawyer", "businessman", "businesswoman",
+        "artist", "director", "producer", "novelist", "historian", "philosopher", "scientist",
+        "physicist", "chemist", "mathematician", "engineer", "architect", "sculptor", "photographer",
+        "rapper", "songwriter", "guitarist", "drummer", "pianist", "violinist", "dancer", "athlete",
+        "cyclist", "swimmer", "boxer", "wrestler", "skater", "skier", "sprinter", "coach", "officer",
+        "soldier", "priest", "monk", "saint", "emperor", "empress", "statesman", "stateswoman",
+        "diplomat", "economist", "activist", "entrepreneur", "businessperson", "physician", "surgeon",
+        "teacher", "professor", "scholar", "linguist", "theologian", "astronomer", "biologist",
+        "botanist", "zoologist", "explorer", "aviator", "comedian", "presenter", "cricketer", "golfer",
+        "jockey", "designer", "illustrator", "cartoonist", "filmmaker", "screenwriter", "playwright",
+        "lyricist", "vocalist", "bassist", "keyboardist", "tenor", "soprano", "baritone", "contralto",
+        "bass-baritone", "mezzo", "inventor", "industrialist", "banker", "missionary",
+        "nobleman", "noblewoman", "aristocrat", "courtier", "general", "admiral", "commander",
+        "character", "protagonist", "heroine", "villain", "farmer", "internist", "merchant", "clergyman",
+    },
+    WORK_OF_ART: {
+        "film", "movie", "album", "song", "single", "novel", "book", "poem", "play", "opera",
+        "musical", "painting", "series", "sitcom", "episode", "documentary", "soundtrack", "ep",
+        "compilation", "anthology", "comic", "manga", "anime", "game", "videogame", "symphony",
+        "concerto", "sonata", "ballet", "mixtape", "miniseries", "telenovela", "novella", "drama", "show",
+    },
+    PRODUCT: {
+        "software", "smartphone", "console", "aircraft", "airliner", "car", "automobile",
+        "locomotive", "destroyer", "cruiser", "battleship", "frigate", "submarine", "warship",
+        "steamship", "ship", "rifle", "pistol", "browser",
+    },
+    EVENT: {
+        "war", "battle", "siege", "tournament", "championship", "election", "festival", "competition",
+        "edition", "season", "conflict", "uprising", "revolution", "rebellion", "massacre",
+    },
+    LAW: {"treaty", "act", "constitution", "statute"},
+    LANGUAGE: {"language", "dialect"},
+}
+# Words a title leaves in lower case (Chicago Manual of Style 8.159, AP Stylebook "composition
+# titles": articles, coordinating conjunctions, short prepositions; contractions' pieces as
+# a tokenised text writes them): a quoted phrase whose other words are all capitalised is
+# written as a title ("\" Paper Lanterns \"", "\" Thank You for the Rain \""), not as speech.
+TITLE_SMALL_WORDS = {
+    "a", "an", "the", "and", "but", "or", "nor", "for", "so", "yet", "as", "at", "by", "in", "of",
+    "off", "on", "per", "to", "up", "via", "vs", "vs.", "from", "into", "with", "over", "than",
+    "'s", "n't", "'re", "'m", "'ll", "'ve", "'d", "de", "la", "le", "les", "el", "du", "des", "di",
+    "da", "del", "von", "van",
+}
+# Longest quoted title taken for one, in words (the titles of songs and episodes are short).
+MAX_TITLE_WORDS = 12
+# Nouns of places that English puts before "of" and the place's name ("the town of
+# Kelvadi", "the island of Crete", "the city of Lyon"): the GeoNames feature class A
+# and P kinds (administrative divisions, populated places) and islands; written for kg.
+PLACE_OF_NOUNS = {
+    "city", "town", "village", "hamlet", "municipality", "commune", "suburb", "province", "state",
+    "county", "district", "region", "parish", "borough", "prefecture", "governorate", "canton",
+    "island", "islands", "kingdom", "duchy", "principality", "capital", "port",
+}
+# A year as written in the brackets that date a work ("( 1969 )"): 1000 to 2099.
+YEAR = re.compile(r"^(?:1\d|20)\d\d$")
