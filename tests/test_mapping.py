@@ -175,3 +175,18 @@ def test_country_code_is_its_own_property_not_the_article_identifier():
     assert len(ids) == 1 and "/article/" in str(ids[0][0])
     codes = list(g.query(f"SELECT ?x ?c WHERE {{ GRAPH ?g {{ ?x a <{KG.Country}> ; <{KG.countryCode}> ?c }} }}"))
     assert [str(c) for _, c in codes] == ["NO"]
+
+
+def test_a_time_whose_only_mention_is_an_entitys_is_left_out():
+    """One referent per span: when an entity's mention has the time's text, the time has
+    no mention left and is not written (kgsh:Mentioned), nor made an event's time."""
+    import dataclasses
+
+    rec = record()
+    clash = EntityRecord("e3", "WORK", "Monday", "work:monday", [mention("Monday")])
+    rec = dataclasses.replace(rec, entities=[*rec.entities, clash])
+    g = _graph(article_quads(rec, Minter(), BuildInfo("test_pipe", "1.0")))
+    assert not g.query(f"ASK {{ GRAPH ?g {{ ?t a <{TIME}TemporalEntity> }} }}").askAnswer
+    assert not g.query(f"ASK {{ GRAPH ?g {{ ?e <{SEM}hasTime> ?t }} }}").askAnswer
+    assert _graph(article_quads(record(), Minter(), BuildInfo("test_pipe", "1.0"))).query(
+        f"ASK {{ GRAPH ?g {{ ?e <{SEM}hasTime> ?t . ?t a <{TIME}TemporalEntity> }} }}").askAnswer

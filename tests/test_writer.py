@@ -28,3 +28,43 @@ def test_batches_are_written_together_and_give_the_same_build(tmp_path, monkeypa
     assert each.built == 5
     assert loads == [1, 1, 1, 1, 1]
     assert exports(tmp_path / "one") == exports(tmp_path / "each")
+
+
+def test_a_build_killed_before_its_store_writes_is_finished_without_parsing_again(tmp_path, monkeypatch):
+    """Killed after extraction (records kept, the spool lost), the next build maps the
+    articles from their records: no article goes through spaCy again, and the store and
+    exports are a clean build's."""
+    from kg.build import run as run_mod
+    from kg.build.extractor import Extractor
+
+    corpus = make_corpus(tmp_path / "in")
+    clean = tmp_path / "clean"
+    build([corpus], BuildOptions(out_dir=clean, progress=False))
+
+    class Killed(BaseException):  # as SIGKILL: nothing after it runs
+        pass
+
+    def killed(*args, **kwargs):
+        raise Killed
+
+    out = tmp_path / "out"
+    with monkeypatch.context() as m:
+        m.setattr(run_mod, "settle_identities", killed)
+        try:
+            build([corpus], BuildOptions(out_dir=out, progress=False))
+        except Killed:
+            pass
+    parsed: list[str] = []
+    real = Extractor.extract
+
+    def counted(self, batch):
+        parsed.extend(a.id for a in batch)
+        return real(self, batch)
+
+    monkeypatch.setattr(Extractor, "extract", counted)
+    report = build([corpus], BuildOptions(out_dir=out, progress=False))
+    assert parsed == []
+    assert (report.built, report.unchanged) == (5, 0)
+    assert exports(out) == exports(clean)
+    again = build([corpus], BuildOptions(out_dir=out, progress=False))
+    assert (again.built, again.unchanged) == (0, 5)

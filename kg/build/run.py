@@ -32,7 +32,7 @@ from kg.reading.articles import ARTICLE_SUFFIXES, Article, ReadProblem, describe
 from kg.errors import InputError, StoreError, UsageError
 from kg.store.exportcache import ExportCache
 from kg.store.embedded import Store
-from kg.store.records import RecordStore
+from kg.store.records import PENDING, RecordStore
 from kg.linking import Endpoint, decisions, link as link_records
 from kg.rdf.iris import Minter
 from kg.rdf.vocab import DEFAULT_BASE_IRI
@@ -110,8 +110,13 @@ def build(paths: Iterable[str | Path], options: BuildOptions | None = None) -> B
                 contextlib.ExitStack() as stack:
             existing = store.built_articles_with_activity()
             _check_base_iri(store, extractor.minter.base, existing)
-            todo, seen, unknown, undated = _plan(paths, existing, extractor.activity, report, opts.published,
-                                                 records.stamps())
+            todo, seen, unknown, undated, ready = _plan(paths, existing, extractor.activity, report,
+                                                        opts.published, records.stamps())
+            for aid in sorted(ready):  # settle_identities maps them from their records
+                records.set_identity(aid, PENDING)
+            if ready:
+                log.info("%s to map from the records of an interrupted build", plural(len(ready), "article"))
+                report.built += len(ready)
             spool = Spool(opts.store_path)
             stack.callback(spool.close)
             if todo:
@@ -146,7 +151,7 @@ def build(paths: Iterable[str | Path], options: BuildOptions | None = None) -> B
             if opts.link is not None:
                 report.notices.append(link_records(store, records.items(), opts.link,
                                                    offline=opts.link_offline).summary())
-            settle_identities(store, cache, records, extractor.minter, spool)
+            settle_identities(store, cache, records, extractor.minter, spool, ready)
             report.exports = cache.write(opts.out_dir, opts.formats)
             report.triples = cache.quad_count()
     finally:
@@ -180,13 +185,15 @@ def remove(ids: Iterable[str], options: BuildOptions | None = None) -> BuildRepo
 
 def _plan(paths: list[Path], existing: dict, activity: str, report: BuildReport,
           published: str | None = None, stamps: dict[str, str] | None = None
-          ) -> tuple[set[str], set[str], str | None, set[str]]:
+          ) -> tuple[set[str], set[str], str | None, set[str], set[str]]:
     """A first, cheap pass over the inputs (no NLP): the ids to build, the ids still in
-    the inputs (those built, and those of inputs refused: their graphs stay), and an input
-    whose ids are unknown (then nothing may be pruned), if any, and the ids to build that have
-    no creation time. Problems go to the report. An article whose record the record store
-    lacks or holds for another build (``stamps``; a crash, an older kg) is built again."""
-    todo, seen, unknown, undated = set(), set(), None, set()
+    the inputs (those built, and those of inputs refused: their graphs stay), an input
+    whose ids are unknown (then nothing may be pruned), if any, the ids to build that have
+    no creation time, and the ids whose record is current but whose graph the store lacks
+    (a build killed before it wrote them): those are mapped from their records, not parsed
+    again. Problems go to the report. An article whose record the record store lacks or
+    holds for another build (``stamps``; a crash, an older kg) is built again."""
+    todo, seen, unknown, undated, ready = set(), set(), None, set(), set()
     skipped: Counter = Counter()
     for item in _dated(iter_articles(paths, skipped), published):
         if isinstance(item, ReadProblem):
@@ -199,16 +206,18 @@ def _plan(paths: list[Path], existing: dict, activity: str, report: BuildReport,
             continue
         seen.add(item.id)
         known = existing.get(item.id)
-        if known and known[1] == item.content_hash and known[2] == activity \
-                and (stamps is None or stamps.get(item.id) == f"{item.content_hash} {activity}"):
+        recorded = stamps is None or stamps.get(item.id) == f"{item.content_hash} {activity}"
+        if recorded and known and known[1] == item.content_hash and known[2] == activity:
             report.unchanged += 1
+        elif recorded and stamps is not None:
+            ready.add(item.id)
         else:
             todo.add(item.id)
             if item.published is None:
                 undated.add(item.id)
     if skipped:
         report.notices.append(f"passed over {describe_skipped(skipped)}: kg reads {_readable()} files")
-    return todo, seen, unknown, undated
+    return todo, seen, unknown, undated, ready
 
 
 def _dated(items: Iterable, published: str | None) -> Iterator:
@@ -288,18 +297,21 @@ def link(endpoint: Endpoint, options: BuildOptions | None = None, offline: bool 
 
 
 def settle_identities(store: Store, cache: ExportCache, records: RecordStore, minter: Minter,
-                      spool: Spool | None = None) -> int:
+                      spool: Spool | None = None, ready: Iterable[str] = ()) -> int:
     """Give every article's entities their corpus-wide identity (kg.build.identity) and
     write the graphs the store lacks or holds with other identities: those of this build
     (``spool``) as they were mapped if the identities leave them so, the others mapped
-    again from their stored records. Returns how many were mapped again.
+    again from their stored records, as are ``ready`` (current records of graphs an
+    interrupted build did not write). Returns how many were mapped again.
 
     The identities are a function of the articles in the store and of the Wikidata links
     it holds (``kg link``), so the graphs are those of a clean build, whatever was added
     or removed, in what order."""
     spool = spool or Spool.empty()
     built = store.built_articles_with_activity()
-    for aid in sorted(set(records.stamps()) - set(built) - set(spool.index)):  # a crash between drop and forget
+    # a crash between drop and forget, or a record an interrupted build made for an
+    # article that is not among this build's inputs (built again if it comes back)
+    for aid in sorted(set(records.stamps()) - set(built) - set(spool.index) - set(ready)):
         records.forget(aid)
     names = [identity.Name(a, e, kind, key, label, tuple(alts)) for a, e, kind, key, label, alts in records.names()]
     changes = identity.resolve(names, decisions(store))

@@ -344,7 +344,10 @@ def map_entities(out: _ArticleGraph, entities: list[EntityRecord]) -> None:
 
 def map_times(out: _ArticleGraph, times: list[TimeRecord]) -> None:
     """Time expressions: OWL-Time resources with their normalised value."""
+    named = set(out.mentioned)  # the entities' mentions (mapped first)
     for t in times:
+        if t.mentions and all((m.start, m.end) in named for m in t.mentions):
+            continue  # its text is an entity's mention (one referent per span): no time nobody mentions
         x = _n(out.minter.time_of(out.aid, t))
         out.times[t.id] = x
         out.types(x, TIME_TYPES.get(t.kind, (KG.TimeExpression, TIME.TemporalEntity)))
