@@ -131,7 +131,7 @@ def versions(tmp_path_factory):
     """Both versions of the corpus and their clean builds: {v: (corpus, exports, graphs)}."""
     root = tmp_path_factory.mktemp("crash")
     _ENV.update(frozen_code(root))
-    _ENV["KG_WRITE_BYTES"] = "1"  # a store write per article (kg buffers ~250): kills land between them
+    _ENV["KG_WRITE_BYTES"] = "1"  # a store write per article (kg buffers ~100): kills land between them
     out = {}
     for v in ("a", "b"):
         corpus = write_corpus(root / f"in-{v}", v)

@@ -158,3 +158,36 @@ def test_a_described_participant_is_mentioned_by_its_head_not_by_the_names_it_co
     assert unnamed["companies ' names"] == ["companies' names"]
     (permit,), _ = roles(rec, "permit")
     assert ("patient", "American investigators") in permit
+
+
+def test_quotation_continued_into_the_next_paragraph(extract):
+    """British and wire style: each paragraph of a long quotation opens again, only the last
+    closes. The open paragraph is a quote of the speaker of the one that closes, and the
+    marks do not pair across the paragraphs (with blank lines or single line breaks)."""
+    for gap in ("\n\n", "\n"):
+        rec = extract(f"Union leader Mary Jones criticised the plan on Monday.{gap}"
+                      f'"This is a betrayal of every worker in the country. We will not accept it.{gap}'
+                      f'"We will fight it in the courts and on the streets," she said.{gap}'
+                      f"The minister, Tom Brown, said he was disappointed by the response of the unions.")
+        names = {e.id: e.label for e in rec.entities}
+        direct = [(q.text, names.get(q.speaker)) for q in rec.quotes if q.direct]
+        assert direct == [("This is a betrayal of every worker in the country. We will not accept it.", "Mary Jones"),
+                          ("We will fight it in the courts and on the streets,", "Mary Jones")], gap
+        assert not any('"' in q.text for q in rec.quotes), gap
+
+
+def test_quotation_opened_after_its_cue_and_continued(extract):
+    rec = extract('Tom Brown, the minister, said: "We have listened to everyone and the plan is fair.\n\n'
+                  '"Nobody will lose out under these changes."\n\nThe unions disagree.')
+    names = {e.id: e.label for e in rec.entities}
+    assert [(q.text, names.get(q.speaker), q.direct) for q in rec.quotes] == [
+        ("We have listened to everyone and the plan is fair.", "Tom Brown", True),
+        ("Nobody will lose out under these changes.", "Tom Brown", True)]
+
+
+def test_unclosed_quotation_before_a_paragraph_of_narration_is_no_quote_and_a_wrapped_one_goes_on(extract):
+    rec = extract('Mary Jones said: "We will not accept this plan.\n\nThe minister declined to comment.')
+    assert not [q for q in rec.quotes if q.direct]
+    rec = extract('Mary Jones said: "We will not accept this plan and we will fight it\nin the courts," she said.')
+    assert [q.text for q in rec.quotes if q.direct] == [
+        "We will not accept this plan and we will fight it\nin the courts,"]

@@ -68,3 +68,38 @@ def test_a_build_killed_before_its_store_writes_is_finished_without_parsing_agai
     assert exports(out) == exports(clean)
     again = build([corpus], BuildOptions(out_dir=out, progress=False))
     assert (again.built, again.unchanged) == (0, 5)
+
+
+def test_the_pipeline_is_let_go_before_the_store_writes(tmp_path, monkeypatch):
+    """The store's bulk loads take memory of their own (about 14 times their TriG): the
+    spaCy pipeline and the workers are gone by then, so the two never add up."""
+    from kg.build import run as run_mod
+    from kg.build.extractor import Extractor
+
+    events: list[str] = []
+    seen_nlp: list[object] = []
+    real_release, real_settle = Extractor.release, run_mod.settle_identities
+    extractors: list[Extractor] = []
+    real_init = Extractor.__init__
+
+    def init(self, *args, **kwargs):
+        real_init(self, *args, **kwargs)
+        extractors.append(self)
+
+    def release(self):
+        events.append("release")
+        real_release(self)
+
+    def settle(*args, **kwargs):
+        events.append("settle")
+        seen_nlp.extend(e.nlp for e in extractors)
+        return real_settle(*args, **kwargs)
+
+    monkeypatch.setattr(Extractor, "__init__", init)
+    monkeypatch.setattr(Extractor, "release", release)
+    monkeypatch.setattr(run_mod, "settle_identities", settle)
+    report = build([make_corpus(tmp_path / "in")], BuildOptions(out_dir=tmp_path / "out", progress=False))
+    assert report.built == 5
+    assert events == ["release", "settle"]
+    assert seen_nlp == [None]
+

@@ -151,7 +151,9 @@ class LocalPool:
                           "run the build again to finish") from exc
 
     def close(self) -> None:
+        global _EXTRACTOR
         self.pool.shutdown(cancel_futures=True)
+        _EXTRACTOR = None
 
 
 # On a dask worker: one extractor per worker process, loaded by its first task.

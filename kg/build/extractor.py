@@ -64,6 +64,11 @@ class Extractor:
             raise BuildError(f"this worker would build {self.info.fingerprint!r}, not {fingerprint!r}: "
                           f"install the same kg and pipeline on every worker")
 
+    def release(self) -> None:
+        """Let the pipeline go once extraction is over: a build's store writes and exports
+        need none of it, and its memory would add to theirs (peak RSS)."""
+        self.nlp = None
+
     @property
     def spec(self) -> tuple[str, str, str]:
         return (self.pipeline, self.base_iri, self.info.fingerprint)

@@ -148,6 +148,10 @@ def build(paths: Iterable[str | Path], options: BuildOptions | None = None) -> B
                 for aid in sorted(set(existing) - seen):
                     _drop(store, cache, records, aid, existing[aid][0])
                     report.removed += 1
+            # Extraction is over: its workers and pipeline give their memory back before
+            # the store writes take theirs (peak RSS).
+            backend.close()
+            extractor.release()
             if opts.link is not None:
                 report.notices.append(link_records(store, records.items(), opts.link,
                                                    offline=opts.link_offline).summary())

@@ -24,11 +24,13 @@ from kg.nlp.keys import entity_key, key_name
 from kg.nlp.lexicons import ontonotes as onto
 from kg.nlp.lexicons.dependencies import APPOS, ATTR, CONJ, DOBJ, NEG, NSUBJ, POBJ
 from kg.nlp.lexicons.entities import (ABBREVIATED_WORDS, AMOUNT_LABELS, CORPORATE_SUFFIXES, DEFINITION_HEADS,
-                                      FLIGHT_WORDS, INSTITUTION_HEADS, LABEL_KINDS, LANGUAGE_VERBS, MAX_TITLE_WORDS,
-                                      MODEL_DESIGNATION, NAME_FUNCTION_WORDS, NAMED_AFTER_HEADS, ORG_DESCRIPTOR_ENDING,
-                                      ORG_DESCRIPTORS, ORG_NAME_PREFIXES, ORG_NAME_SUFFIXES, ORG_NAME_WORDS,
-                                      PERSON_DESCRIPTORS, PLACE_FIRST_WORDS, PLACE_HEADS, PLACE_OF_NOUNS, RESULT_VERBS,
-                                      SCORE, SCORELINE, SHORTENED_ORG_SUFFIXES, TITLE_SMALL_WORDS, TITLES, YEAR)
+                                      FLIGHT_WORDS, GROUP_BODIES, INSTITUTION_HEADS, LABEL_KINDS, LANGUAGE_VERBS,
+                                      MAX_TITLE_WORDS, MODEL_DESIGNATION, NAME_FUNCTION_WORDS, NAME_SUFFIX,
+                                      NAMED_AFTER_HEADS, OF_WORDS, ORG_DESCRIPTOR_ENDING, ORG_DESCRIPTORS,
+                                      ORG_NAME_PREFIXES, ORG_NAME_SUFFIXES, ORG_NAME_WORDS, PERSON_DESCRIPTORS,
+                                      PLACE_FIRST_WORDS, PLACE_HEADS, PLACE_OF_NOUNS, PLACE_QUALIFIERS,
+                                      RELIGION_WORDS, RESULT_VERBS, SCORE, SCORELINE, SHORTENED_ORG_SUFFIXES,
+                                      TITLE_SMALL_WORDS, TITLES, YEAR)
 from kg.nlp.lexicons.time import STANDALONE_TIME_ZONES as TIME_ZONES  # "16:15 UTC": a time, not an ORG
 from kg.records import EVENT, LANGUAGE, LAW, NORP, ORG, PERSON, PLACE, PRODUCT, WORK_OF_ART, EntityRecord, Mention
 
@@ -124,6 +126,12 @@ def _clean(doc: Doc, ent, cfg: EntitySettings) -> _Mention | None:
     if described is None and len(tokens) > 1 and tokens[0].lower_ in PLACE_FIRST_WORDS and kind in (PERSON, ORG) \
             and tokens[1].text[:1].isupper():
         described = PLACE
+    # "Funen , Denmark", "Danbury , Connecticut": a name the model took for a person or a
+    # company that the text places in a country or a province is a place (the
+    # "City, State" convention of the AP Stylebook datelines and addresses).
+    if described is None and (kind == PERSON or kind == ORG and len(tokens) == 1) \
+            and _placed_in_region(doc, tokens[-1]):
+        described = PLACE
     # A lone name the model tags PERSON that is a big city (GeoNames population) is taken
     # as the city: the gazetteer outweighs one stray label.
     sporting = _sport_result(doc, tokens)
@@ -145,6 +153,9 @@ def _clean(doc: Doc, ent, cfg: EntitySettings) -> _Mention | None:
     if defined is not None:
         kind, weight = defined, cfg.definition_weight
     m = _Mention(start, end, text, kind, name, weight, cut=_cut_name(doc, tokens), defined=defined is not None)
+    if kind in (NORP, ORG) and name in GROUP_BODIES:  # "Catholics", "Republican": the church, the party
+        m.kind, m.name = ORG, GROUP_BODIES[name]
+        return m
     if kind == LANGUAGE:  # the language, not the country its name shares ("Spanish")
         m.name = f"{name} language"
     if kind in (NORP, PLACE, ORG) and len(tokens) <= 2:
@@ -172,6 +183,23 @@ def _strip_end(text: str) -> str:
         if last.lower() in ABBREVIATED_WORDS or "." in last or (len(last) == 1 and last.isupper()):
             return stripped + "."
     return stripped
+
+
+def _placed_in_region(doc: Doc, last) -> bool:
+    """Is the name followed by a comma and a country or first-level division of the
+    gazetteer ("Ouro Preto , Brazil", "Saginaw , Michigan") that ends there: not a
+    possessive ("Toyota , Japan 's largest carmaker") nor the start of another name
+    ("Martha Argerich , Nelson Freire")?"""
+    if last.i + 2 >= len(doc) or doc[last.i + 1].text != ",":
+        return False
+    first = last.i + 2
+    for end in range(min(first + 3, len(doc)), first, -1):
+        words = doc[first:end]
+        if not words[0].text[:1].isupper() or not gazetteer.is_region(words.text):
+            continue
+        after = doc[end] if end < len(doc) else None
+        return after is None or not (after.tag_ == "POS" or after.pos_ == "PROPN" and after.text[:1].isupper())
+    return False
 
 
 def _dated(doc: Doc, last: int) -> bool:
@@ -306,6 +334,8 @@ def _appositive_names(doc: Doc, weight: int) -> list[_Mention]:
             first -= 1
         start, end = doc[first].idx, t.idx + len(t.text)
         text = text_of(doc)[start:end]
+        if all(w.lower().rstrip(".") in TITLES for w in text.split()):
+            continue  # a post, not a name: "Leader of the party, Minister for Health"
         out.append(_Mention(start, end, text, kind, text, weight))
     return out
 
@@ -376,6 +406,15 @@ def _quoted_titles(doc: Doc, weight: int) -> list[_Mention]:
             title = text[start:end]
             out.append(_Mention(start, end, title, WORK_OF_ART, " ".join(title.split()), weight))
     return out
+
+
+def _religion_names(doc: Doc) -> list[_Mention]:
+    """The words that name a religion or a church whatever their context ("converted to
+    Protestantism", "a Protestant minister"), where the model left them untagged: mentions
+    of the body (GROUP_BODIES), unless part of a longer name ("Catholic University")."""
+    return [_Mention(t.idx, t.idx + len(t.text), t.text, ORG, GROUP_BODIES[t.text])
+            for t in doc if t.text in RELIGION_WORDS and not t.ent_type_
+            and not _inside_longer_name(doc, t.idx, t.idx + len(t.text))]
 
 
 def _lines(text: str):
@@ -506,9 +545,12 @@ def _named_after(name: str, short: "_Cluster", long: "_Cluster") -> bool:
     ("Jackson" after "Michael Jackson") still joins. A longer name that is the short one
     plus a feature or building ("Osaka Bay", "Cove Lake State Park", "Wayne Gretzky
     Drive") names another thing, named after it. So does a short name a definition gives
-    another kind ("Brisk was a village" beside "Walter Brisk")."""
+    another kind ("Brisk was a village" beside "Walter Brisk"), and one that follows "of"
+    or its like in the longer name ("Lübeck" beside "Bay of Lübeck", "Pittsburgh" beside
+    "Diocese of Pittsburgh", "Paris" beside "Conservatoire de Paris"): the longer name
+    says what belongs to it."""
     long_kind = long.kind()
-    if long_kind == ORG and short.kind() == PLACE and (gazetteer.is_place(name) or any(
+    if long_kind == ORG and short.kind() == PLACE and (gazetteer.is_place(name) or gazetteer.is_region(name) or any(
             m.kind == PLACE and m.weight > 1 for m in short.mentions)):  # "the province of Corvale"
         return True
     if any(m.defined for m in short.mentions) and short.kind() != long_kind:
@@ -516,9 +558,12 @@ def _named_after(name: str, short: "_Cluster", long: "_Cluster") -> bool:
     words = name.split()
     n = len(words)
     institution = short.kind() == ORG  # "Yale" for "Yale College": the college
-    return any(len(f) > n and (f[:n] == words and f[-1].lower() in NAMED_AFTER_HEADS
+    places = long_kind == PLACE and short.kind() == PLACE  # "St Louis" beside "East St Louis"
+    return any(len(f) > n + 1 and f[-n:] == words and f[-n - 1].lower() in OF_WORDS
+               or len(f) > n and (f[:n] == words and f[-1].lower() in NAMED_AFTER_HEADS
                                and not (institution and f[-1].lower() in INSTITUTION_HEADS)
-                               or f[-n:] == words and len(f) == n + 1 and f[0].lower() in PLACE_FIRST_WORDS)
+                               or f[-n:] == words and len(f) == n + 1 and (
+                                   f[0].lower() in PLACE_FIRST_WORDS or places and f[0].lower() in PLACE_QUALIFIERS))
                for f in (full.split() for full in long.names))
 
 
@@ -725,6 +770,7 @@ class EntityConsolidator:
         mentions += _appositive_names(doc, cfg.descriptor_weight)
         mentions += [m for m in _defined_names(doc, cfg.definition_weight)  # (a quoted title is one already)
                      if not any(o.start < m.end and m.start < o.end for o in mentions)]
+        mentions += [m for m in _religion_names(doc) if not any(o.start < m.end and m.start < o.end for o in mentions)]
         names = [m for m in mentions if m.kind in NAME_KINDS]
         values = [m for m in mentions if m.kind not in NAME_KINDS]
         clusters = self._cluster(names, _headline_end(text_of(doc)))
@@ -796,13 +842,14 @@ class EntityConsolidator:
         text = text_of(doc)
         for ent in doc.ents:
             covered.append((ent.start_char, ent.end_char))
+        surnames = _surnames(clusters)
         for c in clusters:
             kind = c.kind()
-            for name in _written_forms(c.names, kind):
+            for name in _written_forms(c.names, kind) + surnames.get(id(c), []):
                 if len(name) < min_chars or not name[0].isupper():
                     continue
                 for s, e in whole_word_matches(text, name):
-                    if any(s < ce and cs < e for cs, ce in covered):
+                    if any(s < ce and cs < e for cs, ce in covered) or _inside_longer_name(doc, s, e):
                         continue
                     covered.append((s, e))
                     c.mentions.append(_Mention(s, e, name, kind, name, 0))
@@ -816,8 +863,11 @@ class EntityConsolidator:
         for c in clusters:
             kind = c.kind()
             label = c.place.name if c.place else c.full
-            rec = EntityRecord(id="", kind=kind, label=label, key="", mentions=[
-                Mention(m.start, m.end, m.text) for m in sorted(c.mentions, key=lambda m: (m.start, m.end))])
+            spans = [(m.start, m.end, m.text) for m in c.mentions]
+            if kind not in (PERSON, ORG):
+                spans = [_without_article(*span, place=kind == PLACE) for span in spans]
+            rec = EntityRecord(id="", kind=kind, label=label, key="",
+                               mentions=[Mention(*span) for span in sorted(spans)])
             rec.alt_labels = sorted({n for n in c.names if n != label})
             pending.append((rec, c))
             place = resolved.get(label, c.place) if kind == PLACE else c.place
@@ -857,6 +907,62 @@ class EntityConsolidator:
                 r.place_type, r.region_code = place.kind, place.code
                 r.contained_in = [ref for q in gazetteer.containers(place) if (ref := by_place.get(q.ident) or q.iri)]
         return out
+
+
+def _surnames(clusters: list[_Cluster]) -> dict[int, list[str]]:
+    """id(cluster) -> [surname] for each person named in full whose surname alone is
+    no other entity's name nor another person's surname here: news names a person in full
+    once and by surname after (AP Stylebook, "second reference"), where the model may
+    miss it ("Fradique de Menezes ... Menezes said"). Family members sharing a surname
+    leave it to the model."""
+    known = {n for c in clusters for n in c.names}
+    by_surname: dict[str, list[_Cluster]] = defaultdict(list)
+    for c in clusters:
+        words = c.full.split()
+        if c.kind() != PERSON or len(words) < 2:
+            continue
+        last = words[-1]
+        if not last[:1].isupper() or not last.isalpha() or last.lower() in TITLES or NAME_SUFFIX.fullmatch(last) \
+                or last.lower() in NAME_FUNCTION_WORDS:
+            continue
+        by_surname[last].append(c)
+    return {id(cs[0]): [name] for name, cs in by_surname.items()
+            if len(cs) == 1 and (name not in known or name in cs[0].names) and gazetteer.demonym(name) is None}
+
+
+def _inside_longer_name(doc: Doc, start: int, end: int) -> bool:
+    """Is the text at start:end a piece of a longer name: a capitalised proper noun right
+    before or after it in its sentence ("Becker" in "Cy Becker", "Osaka" in "Osaka Bay",
+    "Ford" in "Ford Taurus")? A title before it ("President Obama") or after it ("Apple
+    CEO") is no part of a name."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return False
+
+    def name_word(t) -> bool:
+        return t.pos_ == "PROPN" and t.text[:1].isupper() and t.lower_.rstrip(".") not in TITLES
+
+    before = doc[span.start - 1] if span.start > 0 else None
+    after = doc[span.end] if span.end < len(doc) else None
+    return (before is not None and not span[0].is_sent_start and name_word(before)
+            or after is not None and not after.is_sent_start and name_word(after))
+
+
+_ARTICLE = re.compile(r"^(?:the|The|an?)\s+(?=\S)")
+
+
+def _without_article(start: int, end: int, text: str, place: bool) -> tuple[int, int, str]:
+    """A mention without the article English grammar puts before a name ("the PlayStation
+    2", "the Land Ordinance", "a Pre-Columbian"): a name's own article is capitalised ("The
+    Jungle Book").
+    A place's mention loses it capitalised too ("the Baltic Sea", "The Cayman Islands"
+    opening a sentence: the name is "Baltic Sea"), but a country's name in running text
+    keeps it, as the country's short name is written with it ("the United States", "the
+    Netherlands"; ISO 3166 short names marked "(the)")."""
+    m = _ARTICLE.match(text)
+    if m is None or text[0] == "t" and gazetteer.country(text[m.end():]) is not None or text[0] == "T" and not place:
+        return start, end, text
+    return start + m.end(), end, text[m.end():]
 
 
 def _resolve_places(clusters: list[_Cluster], text: str) -> dict[str, gazetteer.Place]:

