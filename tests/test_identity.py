@@ -215,3 +215,46 @@ def test_a_clean_build_writes_each_graph_once(tmp_path, monkeypatch):
     assert report.built == 2
     assert sorted(written) == ["https://kg.example.org/id/graph/gm-alone", "https://kg.example.org/id/graph/gm-defines"]
     assert entity_of(out, "gm-alone", "GM") == entity_of(out, "gm-defines", "General Motors")
+
+
+def test_a_build_with_nothing_to_change_skips_the_pipeline_and_the_identity_step_unless_one_was_cut_short(
+        tmp_path, monkeypatch):
+    """Nothing changed: no pipeline is loaded and the corpus-wide identity step (which
+    reads every name of the corpus) is skipped. But a build killed inside that step
+    (here: after the pruning of the article that defined "GM", before gm-alone is
+    written again without it) leaves the store unsettled, and the next build, though it
+    has nothing to build, finishes the step: its exports are those of a clean build."""
+    from kg.build import run as run_mod
+    from kg.build import writer as writer_mod
+    from kg.nlp import pipeline
+
+    src = corpus(tmp_path / "in", ("a.md", DEFINES), ("b.md", ALONE))
+    out = tmp_path / "out"
+    build([src], BuildOptions(out_dir=out, progress=False))
+    (src / "a.md").unlink()
+
+    class Killed(BaseException):  # as SIGKILL: nothing after it runs
+        pass
+
+    def killed(*args, **kwargs):
+        raise Killed
+
+    with monkeypatch.context() as m:
+        m.setattr(writer_mod, "write_graphs", killed)
+        with pytest.raises(Killed):
+            build([src], BuildOptions(out_dir=out, progress=False, prune=True))
+
+    loads, settles = [], []
+    real_load, real_settle = pipeline.load_pipeline, run_mod.settle_identities
+    monkeypatch.setattr(pipeline, "load_pipeline", lambda *a, **k: loads.append(1) or real_load(*a, **k))
+    monkeypatch.setattr(run_mod, "settle_identities", lambda *a, **k: settles.append(1) or real_settle(*a, **k))
+    report = build([src], BuildOptions(out_dir=out, progress=False))
+    assert (report.built, report.unchanged, loads, settles) == (0, 1, [], [1])
+
+    clean = tmp_path / "clean"
+    build([corpus(tmp_path / "alone", ("b.md", ALONE))], BuildOptions(out_dir=clean, progress=False))
+    assert (out / "kg.trig").read_bytes() == (clean / "kg.trig").read_bytes()
+
+    loads.clear(), settles.clear()
+    report = build([src], BuildOptions(out_dir=out, progress=False))  # settled now: nothing at all to do
+    assert (report.built, report.unchanged, loads, settles) == (0, 1, [], [])

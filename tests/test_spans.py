@@ -79,3 +79,29 @@ def test_extra_matches_are_the_pattern_scan():
     for text in texts:
         assert [m.span() for m in extra_matches(text)] == [m.span() for m in EXTRA_PATTERN.finditer(text)]
     assert [m.group() for m in extra_matches(texts[1])][:2] == ["10:30am", "5 a.m."]
+
+
+ENTITY_TEXT = ("Tallowra is a hamlet in Ruritania. Its European division, Opel, was sold.\n"
+               "ACME SHARES FALL AS BANKS SLIDE\n"
+               "Protestants and Catholics met; Tallowra, a Protestant town, is where \u201cPaper Lanterns\u201d "
+               "and \"Night Ferry\" were written. NIGHT FERRY is an album by Kelvadi.")
+
+
+def test_entity_token_lookups_are_the_token_scans(nlp):
+    from spacy.attrs import DEP, LEMMA, ORTH
+
+    from kg.nlp import entities as E
+
+    doc = nlp(make_doc(nlp, make_article(ENTITY_TEXT, {}, default_id="t")))
+    for attr, ids, words, read in ((DEP, E._APPOS_ID, {"appos"}, lambda t: t.dep_),
+                                   (LEMMA, E._BE_ID, {"be"}, lambda t: t.lemma_),
+                                   (ORTH, E._RELIGION_IDS, E.RELIGION_WORDS, lambda t: t.text)):
+        found = [t.i for t in E._tokens_where(doc, attr, ids)]
+        assert found == [t.i for t in doc if read(t) in words] and found
+    assert E._capitalised_words(doc) == {t.text for t in doc if t.text[:1].isupper() and not t.is_sent_start}
+    for ent in doc.ents:
+        line = doc.text[doc.text.rfind("\n", 0, ent.start_char) + 1:].split("\n", 1)[0]
+        letters = [c for c in line if c.isalpha()]
+        assert E._in_capitals_line(doc, ent) == (len(letters) > 3 and all(c.isupper() for c in letters))
+    titles = E._quoted_titles(doc, 1)
+    assert [t.text for t in titles] == ["Paper Lanterns", "Night Ferry"]

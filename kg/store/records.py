@@ -35,6 +35,7 @@ CREATE TABLE IF NOT EXISTS names (
     article TEXT NOT NULL, entity TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL,
     label TEXT NOT NULL, alt_labels TEXT NOT NULL, PRIMARY KEY (article, entity));
 CREATE INDEX IF NOT EXISTS names_key ON names (key);
+CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
 """
 
 
@@ -114,6 +115,18 @@ class RecordStore:
 
     def set_identity(self, article_id: str, digest: str) -> None:
         self.db.execute("UPDATE records SET identity = ? WHERE article = ?", (digest, article_id))
+
+    def settled(self) -> bool:
+        """Whether the store's graphs carry the corpus-wide identities of its articles as
+        they are: set once ``kg.build.run.settle_identities`` has written them, cleared
+        before anything changes an article (``set_settled``). A build with nothing to
+        change skips the identity step then (it reads every name of the corpus). A store
+        an older kg made has no mark: not settled."""
+        row = self.db.execute("SELECT v FROM meta WHERE k = 'settled'").fetchone()
+        return row is not None and row[0] == "1"
+
+    def set_settled(self, settled: bool) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('settled', ?)", ("1" if settled else "0",))
 
     def names(self) -> Iterator[tuple[str, str, str, str, str, list[str]]]:
         """(article, entity id, kind, key, label, alt labels) of every named entity, sorted."""
