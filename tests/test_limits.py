@@ -163,7 +163,7 @@ def test_batches_are_lazy():
 
 def test_an_article_over_the_limit_is_refused_naming_the_limit(nlp):
     ex = Extractor.__new__(Extractor)  # the refusal happens before any NLP
-    ex.nlp = nlp
+    ex._nlp = nlp
     big = make_article("Angela Merkel met Emmanuel Macron. " * (MAX_ARTICLE_CHARS // 30), {}, default_id="big")
     assert MAX_ARTICLE_CHARS < len(big.body) < nlp.max_length
     [problem] = ex.extract([big])
