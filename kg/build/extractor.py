@@ -78,11 +78,6 @@ class Extractor:
             self._nlp = nlp
         return self._nlp
 
-    def load(self) -> None:
-        """Load the pipeline now (before worker processes fork from this one, so they
-        share it)."""
-        self.nlp  # noqa: B018 - loads it
-
     def release(self) -> None:
         """Let the pipeline go once extraction is over: a build's store writes and exports
         need none of it, and its memory would add to theirs (peak RSS)."""

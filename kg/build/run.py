@@ -161,7 +161,6 @@ def build(paths: Iterable[str | Path], options: BuildOptions | None = None) -> B
                                                    offline=opts.link_offline).summary())
             if changing or not records.settled():
                 settle_identities(store, cache, records, extractor.minter, spool, ready)
-                records.set_settled(True)
             report.exports = cache.write(opts.out_dir, opts.formats)
             report.triples = cache.quad_count()
     finally:
@@ -188,7 +187,6 @@ def remove(ids: Iterable[str], options: BuildOptions | None = None) -> BuildRepo
             _drop(store, cache, records, aid, existing[aid][0])
             report.removed += 1
         settle_identities(store, cache, records, _minter_of(store, existing))
-        records.set_settled(True)
         report.exports = cache.write(opts.out_dir, opts.formats)
         report.triples = cache.quad_count()
     report.seconds = time.monotonic() - started
@@ -303,7 +301,6 @@ def link(endpoint: Endpoint, options: BuildOptions | None = None, offline: bool 
         records.set_settled(False)
         report.notices.append(link_records(store, records.items(), endpoint, offline=offline).summary())
         settle_identities(store, cache, records, _minter_of(store, store.built_articles_with_activity()))
-        records.set_settled(True)
         report.exports = cache.write(opts.out_dir, opts.formats)
         report.triples = cache.quad_count()
     report.seconds = time.monotonic() - started
@@ -316,7 +313,8 @@ def settle_identities(store: Store, cache: ExportCache, records: RecordStore, mi
     write the graphs the store lacks or holds with other identities: those of this build
     (``spool``) as they were mapped if the identities leave them so, the others mapped
     again from their stored records, as are ``ready`` (current records of graphs an
-    interrupted build did not write). Returns how many were mapped again.
+    interrupted build did not write), and mark the store settled (``RecordStore.settled``).
+    Returns how many were mapped again.
 
     The identities are a function of the articles in the store and of the Wikidata links
     it holds (``kg link``), so the graphs are those of a clean build, whatever was added
@@ -347,6 +345,7 @@ def settle_identities(store: Store, cache: ExportCache, records: RecordStore, mi
             writing.write_graphs(store, cache, records, graphs,
                          {b.article: identity.digest(changes.get(b.article)) for b in graphs}, frozenset(spooled))
             graphs, spooled, size = [], set(), 0
+    records.set_settled(True)  # (the callers clear the mark before their first write)
     if remapped:
         log.info("%s mapped again with corpus-wide identities", plural(remapped, "article"))
     return remapped

@@ -46,11 +46,7 @@ def load_pipeline(name: str = DEFAULT_PIPELINE, components=KG_COMPONENTS,
     try:
         nlp = spacy.load(name)
     except OSError as exc:
-        package = PIPELINE_PACKAGES.get(name, name.replace("_", "-"))
-        raise PipelineError(
-            f"spaCy pipeline {name!r} is not installed; install it with "
-            f"`pip install {package}` (or choose another with --pipeline)"
-        ) from exc
+        raise _not_installed(name) from exc
     if "ner" not in nlp.pipe_names or "parser" not in nlp.pipe_names:
         raise PipelineError(f"spaCy pipeline {name!r} has no ner and parser; kg needs both")
     nlp.add_pipe("kg_paragraphs", before="parser", config=config.get("kg_paragraphs", {}))
@@ -69,17 +65,23 @@ def pipeline_meta(name: str) -> tuple[str, str]:
         path = spacy.util.get_package_path(name) if spacy.util.is_package(name) else Path(name)
         meta = spacy.util.get_model_meta(path)
     except (OSError, ValueError) as exc:
-        package = PIPELINE_PACKAGES.get(name, name.replace("_", "-"))
-        raise PipelineError(
-            f"spaCy pipeline {name!r} is not installed; install it with "
-            f"`pip install {package}` (or choose another with --pipeline)"
-        ) from exc
-    return f"{meta.get('lang', 'xx')}_{meta.get('name', '')}", str(meta.get("version", ""))
+        raise _not_installed(name) from exc
+    return _id_of(meta)
 
 
 def pipeline_id(nlp: Language) -> tuple[str, str]:
     """(name, version) of the pipeline, as spaCy's meta gives them."""
-    return f"{nlp.meta.get('lang', 'xx')}_{nlp.meta.get('name', '')}", str(nlp.meta.get("version", ""))
+    return _id_of(nlp.meta)
+
+
+def _id_of(meta: dict) -> tuple[str, str]:
+    return f"{meta.get('lang', 'xx')}_{meta.get('name', '')}", str(meta.get("version", ""))
+
+
+def _not_installed(name: str) -> PipelineError:
+    package = PIPELINE_PACKAGES.get(name, name.replace("_", "-"))
+    return PipelineError(f"spaCy pipeline {name!r} is not installed; install it with "
+                         f"`pip install {package}` (or choose another with --pipeline)")
 
 
 def make_doc(nlp: Language, article: "Article") -> Doc:
