@@ -10,6 +10,7 @@ answers the same.
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from contextlib import AbstractContextManager, nullcontext
 from importlib.metadata import PackageNotFoundError, distribution
@@ -23,10 +24,12 @@ from kg.errors import KgError, QueryError, ServeError
 from kg.store.embedded import Store
 from kg.store.query import run_local
 from kg.web import queries as Q
-from kg.web.summary import Summaries, Summary, split
+from kg.web.summary import Summaries, Summary, split, unpack
 from kg.web.text import Span, highlight, sentence_around
 
 PAGE_SIZE = 20
+_NOT_DIGITS = re.compile(r"\D+")
+QUOTE_FIELDS = {"text": "text", "isPartOf": "a", "isDirect": "direct", "beginIndex": "b"}
 MAX_PAGE = 100_000
 MAX_SEARCH = 200          # characters of a search
 MAX_QUERY = 20_000        # characters of a console query
@@ -78,14 +81,12 @@ def create_app(store: Path | StoreSource, *, sparql_endpoint: str | None = None)
     app.jinja_env.autoescape = True  # every template, whatever its name
     app.jinja_env.globals.update(kinds=Q.KINDS, kind_label=kind_label, compact=compact,
                                  kind_of_iri=lambda iri: Q.KIND_OF_CLASS.get(iri, "other"))
+    for name in app.jinja_env.list_templates():  # compiled at start, not by the first visitor
+        app.jinja_env.get_template(name)
 
-    def run(title: str, sparql: str, *, memo: str | None = None, **params) -> list[dict]:
-        """The rows of a query, listed on the page; with ``memo``, kept for the store state
-        under that kind (an entity's quotations: hundreds of rows for a big one)."""
+    def run(title: str, sparql: str, **params) -> list[dict]:
+        """The rows of a query, listed on the page."""
         text = Q.bind(sparql, **params)
-        if memo is not None:
-            g.queries.append((title, text))
-            return g.summary.memo(memo, text, lambda: run_now(title, text))
         rows = run_now(title, text)
         g.queries.append((title, text))
         return rows
@@ -237,8 +238,9 @@ def create_app(store: Path | StoreSource, *, sparql_endpoint: str | None = None)
         if page_arts:
             by_graph = {a["g"]: a for a in page_arts}
             page_graphs = [ox.NamedNode(gr) for gr in by_graph]
-            for r in run("its mentions in these articles", Q.MENTION_SPANS, x=x, graphs=page_graphs):
-                by_graph[v(r, "g")]["spans"].append((int(v(r, "b")), int(v(r, "e"))))
+            for gr, b, e in unpack(packed("its mentions in these articles", Q.MENTION_SPANS, x=x, graphs=page_graphs),
+                                   3, ()):
+                by_graph[gr]["spans"].append((int(b), int(e)))
             texts = {v(r, "g"): v(r, "text") for r in run("their texts", Q.TEXTS, graphs=page_graphs)}
             for art in page_arts:
                 art["spans"].sort()
@@ -248,10 +250,17 @@ def create_app(store: Path | StoreSource, *, sparql_endpoint: str | None = None)
         shown("its events", Q.ENTITY_EVENTS, x=x)
         events, neighbours = sm.memo("entity", x.value, lambda: events_and_neighbours(x))
         epg = Pager(page_arg("epage"), len(events))
-        page_events = [{**e, "types": []} for e in events[epg.offset:epg.offset + PAGE_SIZE]]
+        page_events = event_page(events[epg.offset:epg.offset + PAGE_SIZE], sm)
         if page_events:
             evs = [ox.NamedNode(e["iri"]) for e in page_events]
             by_iri = {e["iri"]: e for e in page_events}
+            unknown = [ox.NamedNode(e["iri"]) for e in page_events if not e["roles"]]
+            if unknown:
+                found = defaultdict(set)
+                for r in run("its roles in these events", Q.ENTITY_PAGE_ROLES, x=x, events=unknown):
+                    found[v(r, "ev")].add(v(r, "role"))
+                for e in page_events:
+                    e["roles"] = e["roles"] or role_names(found[e["iri"]])
             for r in run("their labels", Q.EVENT_LABELS, events=evs):
                 e = by_iri[v(r, "ev")]
                 e["label"] = min(e["label"] or v(r, "label"), v(r, "label"))
@@ -262,13 +271,36 @@ def create_app(store: Path | StoreSource, *, sparql_endpoint: str | None = None)
                 by_iri[v(r, "ev")]["with"] = v(r, "with") or None
             for e in page_events:
                 e["types"] = sorted(set(e["types"]))
-        quotes = run("its quotations", Q.ENTITY_QUOTES, x=x, memo="entity")
+        qpg, quotes = quotations_of(x)
         shown("shared articles", Q.SHARED_ARTICLES, x=x)
         shown("shared events", Q.SHARED_EVENTS, x=x)
         return render_template(
             "entity.html", iri=x.value, kind=kind, names=names, aliases=aliases, links=links, types=types,
             props=props, positions=list(positions.values()), articles=page_arts, n_mentions=n_mentions, pager=pg,
-            events=page_events, epager=epg, quotes=quotes, neighbours=neighbours)
+            events=page_events, epager=epg, quotes=quotes, qpager=qpg, neighbours=neighbours)
+
+    def quotations_of(x: ox.NamedNode) -> tuple[Pager, list[dict]]:
+        """One page of the quotations of ``x``, in article order: the graphs holding them
+        are counted first (cheap), then only the texts of the page's graphs are read."""
+        by_graph = g.summary.by_graph
+        held = sorted(((by_graph[v(r, "g")]["id"] if v(r, "g") in by_graph else "", v(r, "g"), int(v(r, "n")))
+                       for r in run("which articles hold its quotations", Q.QUOTE_GRAPHS, x=x)))
+        pg = Pager(page_arg("qpage"), sum(n for _, _, n in held))
+        graphs, skip, seen = [], 0, 0
+        for _, gr, n in held:
+            if seen + n > pg.offset and seen < pg.offset + PAGE_SIZE:
+                if not graphs:
+                    skip = pg.offset - seen
+                graphs.append(ox.NamedNode(gr))
+            seen += n
+        if not graphs:
+            return pg, []
+        quotes: dict[str, dict] = {}
+        for r in run("its quotations in these articles", Q.ENTITY_QUOTES, x=x, graphs=graphs):
+            q = quotes.setdefault(v(r, "q"), {"q": r["q"], "id": Val(by_graph.get(v(r, "g"), {}).get("id", ""))})
+            q[QUOTE_FIELDS[local(v(r, "p"))]] = r["o"]
+        rows = sorted(quotes.values(), key=lambda q: (q["id"].value, int(q["b"].value) if "b" in q else -1, q["q"].value))
+        return pg, rows[skip:skip + PAGE_SIZE]
 
     def mentions_of(x: ox.NamedNode) -> tuple[int, frozenset[str] | set[str]]:
         """The number of mentions of ``x`` and the graphs holding them."""
@@ -279,18 +311,24 @@ def create_app(store: Path | StoreSource, *, sparql_endpoint: str | None = None)
         r = run("how many mentions, in which graphs", Q.MENTION_GRAPHS, x=x)
         return (int(v(r[0], "n")), set(split(r[0]["graphs"]))) if r else (0, set())
 
-    def events_and_neighbours(x: ox.NamedNode) -> tuple[list[dict], list[dict]]:
+    def events_and_neighbours(x: ox.NamedNode) -> tuple[list[tuple], list[dict]]:
         """Its events (ENTITY_EVENTS, without their labels: those of a page come with the
         page) and the entities it appears with (SHARED_ARTICLES, SHARED_EVENTS)."""
         sm: Summary = g.summary
-        roles = [(ev, r["role"].value) for r in run("its roles in events", Q.ENTITY_EVENT_ROLES, x=x)
-                 for ev in split(r["events"])]
+        known = sm.events_of.get(x.value)
+        if known is not None:  # a named entity: the summary has its events; a page asks their roles
+            roles: list[tuple[str, str | None]] = [(ev, None) for ev in known]
+        else:
+            roles = [(ev, r["role"].value) for r in run("its roles in events", Q.ENTITY_EVENT_ROLES, x=x)
+                     for ev in split(r["events"])]
         shared = sm.shared_events(x.value, roles)
         labels: dict[str, set[str]] = defaultdict(set)
         evs = sorted(set().union(*shared.values())) if shared else []
         if evs:  # not listed on the page: SHARED_EVENTS says the same in one query
-            for r in run_now("labels of the shared events", Q.bind(Q.EVENT_LABELS, events=[ox.NamedNode(e) for e in evs])):
-                labels[v(r, "ev")].add(v(r, "label"))
+            packed_rows = run_now("labels of the shared events",
+                                  Q.bind(Q.SHARED_EVENT_LABELS, events=[ox.NamedNode(e) for e in evs]))
+            for ev, label in unpack(packed_rows[0]["rows"], 2, (1,)):
+                labels[ev].add(label)
         return entity_events(roles, sm), neighbours_of(x, sm.shared_event_rows(shared, labels))
 
     def neighbours_of(x: ox.NamedNode, shared_events: list[dict]) -> list[dict]:
@@ -497,27 +535,48 @@ def article_events(rows: list[dict], roles: list[dict], types: list[dict]) -> li
 
 
 def _num(local_id: str) -> int:
-    digits = "".join(c for c in local_id if c.isdigit())
+    digits = _NOT_DIGITS.sub("", local_id)
     return int(digits) if digits else 0
 
 
-def entity_events(roles: list[tuple[str, str]], sm: Summary) -> list[dict]:
-    """The events of an entity from its roles (event, role): dated first, in date order;
-    then undated, by article (their labels: filled for a page of them)."""
-    events: dict[str, dict] = {}
+def role_names(roles) -> list[str]:
+    """What the page says of an entity's role properties in one event."""
+    names = {Q.ROLES.get(role, "with") for role in roles}
+    if len(names) > 1:
+        names.discard("with")  # sem:hasActor is materialised beside the finer role
+    return sorted(names)
+
+
+def entity_events(roles: list[tuple[str, str | None]], sm: Summary) -> list[tuple]:
+    """The events of an entity from its roles (event, role; None: not asked yet), as light
+    rows (sort key, event, its role names): dated first, in date order; then undated, by
+    article. A big entity has thousands; ``event_page`` makes the dicts of the page shown."""
+    by_event: dict[str, set[str]] = defaultdict(set)
     for ev_iri, role in roles:
+        found = by_event[ev_iri]
+        if role is not None:
+            found.add(role)
+    rows = []
+    for ev_iri, found in by_event.items():
+        when = sm.when.get(ev_iri)
+        art = sm.by_graph.get(sm.graph_of_event(ev_iri))
+        rows.append(((when is None, when or "", art["id"] if art else "", _num(local(ev_iri))), ev_iri,
+                     role_names(found) if found else []))
+    rows.sort()
+    return rows
+
+
+def event_page(rows: list[tuple], sm: Summary) -> list[dict]:
+    """The dicts the entity page shows for some of ``entity_events``' rows (labels, types
+    and who else: filled by the page's queries)."""
+    out = []
+    for (_, when, _, _), ev_iri, names in rows:
         gr = sm.graph_of_event(ev_iri)
         art = sm.by_graph.get(gr)
-        ev = events.setdefault(ev_iri, {"iri": ev_iri, "label": None, "types": [], "roles": set(),
-                                        "when": sm.when.get(ev_iri), "with": None, "g": gr,
-                                        "article": art["article"] if art else None, "id": art["id"] if art else "",
-                                        "headline": art["headline"] if art else None})
-        ev["roles"].add(Q.ROLES.get(role, "with"))
-    for ev in events.values():
-        if len(ev["roles"]) > 1:
-            ev["roles"].discard("with")  # sem:hasActor is materialised beside the finer role
-        ev["roles"] = sorted(ev["roles"])
-    return sorted(events.values(), key=lambda e: (e["when"] is None, e["when"] or "", e["id"], _num(local(e["iri"]))))
+        out.append({"iri": ev_iri, "label": None, "types": [], "roles": names, "when": when or None,
+                    "with": None, "g": gr, "article": art["article"] if art else None,
+                    "id": art["id"] if art else "", "headline": art["headline"] if art else None})
+    return out
 
 
 class Val(NamedTuple):

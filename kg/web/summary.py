@@ -192,10 +192,11 @@ class Summary:
 
     def shared_events(self, x: str, roles: list[tuple[str, str]]) -> dict[str, set[str]]:
         """The named entities taking part (actor or place) in an event with ``x``, from x's
-        roles (event, role): entity -> its events with x."""
+        roles (event, role; None: a role not asked, one of the summary's events_of): entity ->
+        its events with x."""
         by_y: dict[str, set[str]] = defaultdict(set)
         for ev, role in roles:
-            if role in SEM_ACTOR_PLACE:
+            if role is None or role in SEM_ACTOR_PLACE:
                 for y in self.participants.get(ev, ()):
                     if y != x:
                         by_y[y].add(ev)
