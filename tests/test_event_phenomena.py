@@ -152,3 +152,11 @@ def test_a_passive_clause_inherits_its_subject_as_patient(extract):
     assert ("patient", "cyclist") in hit and ("agent", "lorry") in hit
     replaced = {(r.role, names[r.target]) for r in ev["replaced"].roles}
     assert ("patient", "minister") in replaced and ("agent", "minister") not in replaced
+
+
+def test_object_control_verbs_and_purpose_clauses(extract):
+    rec = extract("The ministry persuaded the carmaker to recall the vehicles. "
+                  "The company used the money to repay its lenders.")
+    ev, names = _events(rec), _names(rec)
+    assert [names[r.target] for r in ev["recall"].roles if r.role == "agent"] == ["carmaker"]
+    assert [names[r.target] for r in ev["repay"].roles if r.role == "agent"] == ["company"]

@@ -566,16 +566,53 @@ def _acronyms(name: str) -> set[str]:
     return out
 
 
-def _compatible(short: str, long: str) -> bool:
+def _compatible(short: str, long: str, compounds: bool = False) -> bool:
     """Can ``short`` be a shorter reference to ``long``? Surnames, first parts of an
-    organisation's name, and acronyms."""
-    s, l = short.split(), long.split()
+    organisation's name, and acronyms. ``compounds``: a spaced hyphen joins words into one
+    (the part of a place's or organisation's compound name is another entity: "Prussia"
+    beside "Brandenburg - Prussia"; a person's double surname is not: "Ajayi" for
+    "Daniel Ajayi - Adeniran")."""
+    s, l = (_words(short), _words(long)) if compounds else (short.split(), long.split())
     if len(s) >= len(l):
         return False
     if l[-len(s):] == s or l[: len(s)] == s:
         return True
     compact = short.replace(".", "")
     return len(compact) >= 2 and compact.isupper() and compact in _acronyms(long)
+
+
+# A hyphen between spaced words ("Brandenburg - Prussia", as tokenised sources write
+# "Brandenburg-Prussia"): the words it joins are one word of the name.
+_SPACED_HYPHEN = re.compile(r"\s+[-\u2010\u2013]\s+")
+
+
+def _words(name: str) -> list[str]:
+    """The words of a name, a hyphenated compound one word ("Austria - Hungary" is not
+    "Hungary" plus a first part, as "Austria-Hungary" is not)."""
+    if "-" not in name and "\u2010" not in name and "\u2013" not in name:
+        return name.split()  # (most names: no regular expression)
+    return _SPACED_HYPHEN.sub("-", name).split()
+
+
+def _branch(name: str, long: "_Cluster") -> bool:
+    """Is ``long`` an organisation's branch in a country or continent that ``name`` begins
+    ("Nintendo Australia", "GM Europe", "Holden New Zealand Limited" beside "Nintendo",
+    "GM", "Holden")? The short name then names the parent organisation, not the branch
+    (news and company style: "Ford Australia" is Ford's Australian arm)."""
+    if long.kind() != ORG:
+        return False
+    words = name.split()
+    for full in long.names:
+        rest = full.split()
+        if rest[:len(words)] != words:
+            continue
+        rest = rest[len(words):]
+        while rest and rest[-1].rstrip(".").lower() in CORPORATE_SUFFIXES:
+            rest = rest[:-1]
+        place = " ".join(rest)
+        if rest and (gazetteer.country(place) or gazetteer.continent(place)):
+            return True
+    return False
 
 
 def _named_after(name: str, short: "_Cluster", long: "_Cluster") -> bool:
@@ -653,6 +690,36 @@ def _surname_of(name: str, long: "_Cluster") -> bool:
                for f in (n.split() for n in long.names)) and long.kind() == PERSON
 
 
+def _surname_before_suffix(words: list[str], long: "_Cluster") -> bool:
+    """Is ``words`` (a person's name) the surname of a person's name written before a
+    generational suffix or regnal number ("DeMott" for "William Charles DeMott II")? Both
+    names must be people's: an organisation "Ford" is not "William Clay Ford Jr."."""
+    n = len(words)
+    return any(len(f) > n + 1 and f[-n - 1:-1] == words and NAME_SUFFIX.fullmatch(f[-1].rstrip(".,"))
+               for f in (x.split() for x in long.names)) and long.kind() == PERSON
+
+
+def _first_surname(words: list[str], short: "_Cluster", long: "_Cluster") -> bool:
+    """Is the one word ``words`` the next-to-last word of a person's name of three or more
+    ("Endara" for "Guillermo David Endara Galimany")? Spanish and Portuguese names put the
+    father's surname before the mother's, and the first is the one used alone. A weaker
+    reading than a last name: asked only where no other name fits."""
+    return (len(words) == 1 and short.kind() == PERSON and long.kind() == PERSON
+            and any(len(f) > 2 and f[-2] == words[0] for f in (n.split() for n in long.names)))
+
+
+def _clipped(words: list[str], long: "_Cluster") -> bool:
+    """Is ``words`` (an organisation's name of two words or more) the start of an
+    organisation's name with its last word clipped ("Penske Auto" for "Penske Automotive
+    Group", "Iowa Telecom" for "Iowa Telecommunications Services, Inc.")? News shortens
+    company names so; the clipped word keeps at least four letters and loses at least
+    three (a plural, "Ho - Chunks" beside "Ho - Chunk", is no clipping)."""
+    n, last = len(words), words[-1]
+    return len(last) >= 4 and any(
+        len(f) >= n and len(f[n - 1]) >= len(last) + 3 and f[n - 1].startswith(last) and f[:n - 1] == words[:-1]
+        for f in (x.split() for x in long.names)) and long.kind() == ORG
+
+
 def _person_form(name: str, short: "_Cluster", long: "_Cluster", words: list[str] | None = None,
                  lone: bool | None = None) -> bool:
     """Is ``name`` a shorter form of a person's name that a reader takes for that person
@@ -679,11 +746,18 @@ def _lone_mislabelled(words: list[str], short: "_Cluster") -> bool:
                                    for m in short.mentions)
 
 
-def _referent(name: str, short: "_Cluster", parents: list["_Cluster"]) -> list["_Cluster"]:
+def _referent(name: str, short: "_Cluster", parents: list["_Cluster"], lead: int = 0,
+              opening: tuple[int, int] = (-1, -1)) -> list["_Cluster"]:
     """Of several people a short name fits ("Piccard" after "Franck Piccard" and his
     sister "Leila Piccard"), the one introduced first: news and reference style name a
     person in full first and by surname after, and tell a namesake introduced later apart
-    by a first name (AP Stylebook, "second reference"). A surname names a person before an
+    by a first name (AP Stylebook, "second reference"). Where the short name comes only
+    after the namesake, the person is unsure, unless the first is the one the text opens
+    with (``opening``: where the first name after the headline ``lead`` starts, and where
+    its sentence ends), the namesake comes after that sentence, and the short name is the
+    first's surname: a biography or profile names its subject first and by surname
+    throughout, and relatives in full ("Alfred Zantzig was ... the grandson of Clarence
+    Zantzig ... Zantzig graduated"). A surname names a person before an
     organisation called after one ("Morris" after "William Morris" and "Morris & Co."); an
     acronym is the name it abbreviates, not others written with it ("New GM").
     A name several organisations or places begin ("BBC" beside "BBC One" and "BBC HD")
@@ -699,9 +773,21 @@ def _referent(name: str, short: "_Cluster", parents: list["_Cluster"]) -> list["
         # "GM" after "General Motors" and a misspelt "General Motor": one name, twice
         return [min(parents, key=_first_named)] if _one_name_written_twice([c.full for c in parents]) else parents
     first, *others = sorted(people, key=_first_named)
-    if others and _first_named(short) > min(map(_first_named, others)):
+    if others and _first_named(short) > min(map(_first_named, others)) and not (
+            _introduced(first, lead) == opening[0] and min(map(_first_named, others)) >= opening[1]
+            and _surname_of(name, first)):
         return parents  # the namesake was already named when the short name came
     return [first]
+
+
+def _opening_sentence(doc: Doc, names: list[_Mention], lead: int) -> tuple[int, int]:
+    """Where the first name after the headline starts, and where its sentence ends
+    ((-1, -1) without one)."""
+    first = min((m for m in names if m.start >= lead), key=lambda m: m.start, default=None)
+    if first is None or not doc.has_annotation("SENT_START"):
+        return (-1, -1)
+    span = doc.char_span(first.start, first.end, alignment_mode="expand")
+    return (first.start, span.sent.end_char) if span else (-1, -1)
 
 
 def _first_named(cluster: "_Cluster") -> int:
@@ -843,13 +929,16 @@ class EntityConsolidator:
         mentions += [m for m in _religion_names(doc) if not any(o.start < m.end and m.start < o.end for o in mentions)]
         names = [m for m in mentions if m.kind in NAME_KINDS]
         values = [m for m in mentions if m.kind not in NAME_KINDS]
-        clusters = self._cluster(names, _headline_end(text_of(doc)))
+        lead = _headline_end(text_of(doc))
+        clusters = self._cluster(names, lead, _opening_sentence(doc, names, lead))
         if cfg.find_missed:
             self._find_missed(doc, doc_ents, clusters, mentions, cfg.min_missed_name_chars)
         doc._.kg_entities = self._records(clusters, values, text_of(doc))
         return doc
 
-    def _cluster(self, mentions: list[_Mention], lead: int = 0) -> list[_Cluster]:
+    def _cluster(self, mentions: list[_Mention], lead: int = 0, opening: tuple[int, int] = (-1, -1)) -> list[_Cluster]:
+        """``lead``: where the headline ends; ``opening``: the start of the first name after
+        it and the end of its sentence."""
         # A name in capitals (a headline, a dateline "LONDON") is the name written
         # normally elsewhere in the article.
         # Names that differ only in spacing or full stops ("TimeCo", "Time Co") are one.
@@ -894,13 +983,24 @@ class EntityConsolidator:
             own.mentions = by_name[name]
             words = name.split()
             lone = _lone_mislabelled(words, own)
+            person = own.kind() == PERSON
+            clippable = len(words) > 1 and own.kind() == ORG
             # (the family first: cheaper than comparing the names, and false for most)
             parents = [c for c in named if (_family({c.kind()}) == family
-                                            and any(_compatible(name, n) or _initialled(name, n) for n in c.names)
-                                            or _person_form(name, own, c, words, lone))
+                                            and any(_compatible(name, n, c.kind() != PERSON) or _initialled(name, n)
+                                                    for n in c.names)
+                                            or _person_form(name, own, c, words, lone)
+                                            or person and _surname_before_suffix(words, c)
+                                            or clippable and _clipped(words, c))
                        and not _named_after(name, own, c) and not _named_before(name, own, c, lead)]
+            if not parents:
+                parents = [c for c in named if _first_surname(words, own, c)]
+            if any(_branch(name, c) for c in parents):
+                # "Ford" beside "Ford Australia": the parent company, none of the names it begins
+                # ("Ford Falcon"); "GM" beside "GM Europe" is still "General Motors"
+                parents = [c for c in parents if not any(n.split()[:len(words)] == words for n in c.names)]
             if len(parents) > 1:
-                parents = _referent(name, own, parents)
+                parents = _referent(name, own, parents, lead, opening)
             if len(parents) == 1:
                 parents[0].names.append(name)
                 parents[0].mentions += by_name[name]

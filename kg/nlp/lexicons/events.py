@@ -251,8 +251,14 @@ PLACE_PREPS = {"in", "at", "near", "outside", "inside", "from"}
 # Verbs whose "to" phrase is a recipient (VerbNet give-13.1, send-11.1, tell-37.2).
 GIVING_VERBS = {"give", "offer", "send", "sell", "provide", "hand", "grant", "award", "lend", "pay", "deliver", "tell"}
 # Object-control verbs: the object is the subject of the xcomp ("allow the Kremlin to
-# interrogate"; VerbNet classes allow-64, urge-58, force-59, order-60, want-32.1).
-OBJECT_CONTROL_VERBS = ("allow", "permit", "ask", "urge", "force", "help", "tell", "want", "order")
+# interrogate"; VerbNet classes allow-64, urge-58, force-59, order-60, want-32.1). Not every
+# verb with an object: "used the money to pay", "spent billions to develop" (purpose) are
+# parsed as xcomp too, and there the subject acts.
+OBJECT_CONTROL_VERBS = ("allow", "permit", "enable", "authorize", "authorise",  # allow-64
+                        "ask", "urge", "encourage", "advise", "invite", "remind", "warn",  # urge-58
+                        "force", "compel", "oblige", "persuade", "convince", "pressure", "induce",  # force-59
+                        "order", "command", "instruct", "direct", "require",  # order-60
+                        "help", "tell", "want")
 # Plural descriptions of the people just named ("the two leaders"); written for kg.
 GROUP_NOUNS = {"leaders", "men", "women", "presidents", "sides", "officials", "executives", "ministers"}
 COUNT_WORDS = {"two": 2, "both": 2, "three": 3}
