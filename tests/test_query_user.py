@@ -232,3 +232,12 @@ def test_summary_plurals():
 
     assert "; 1 quad in the store" in BuildReport(built=1, triples=1).summary()
     assert "; 2 quads in the store" in BuildReport(built=2, triples=2).summary()
+
+
+def test_a_long_one_line_query_is_a_query_not_a_file_name():
+    """A query longer than a file name may be (255 bytes) on one line: read as the query,
+    not a traceback for ENAMETOOLONG."""
+    from kg.store.query import read_query
+
+    query = "SELECT ?n WHERE { VALUES ?n { " + " ".join(map(str, range(200))) + " } }"
+    assert len(query) > 255 and read_query(query) == query

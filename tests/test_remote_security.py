@@ -295,6 +295,37 @@ def test_sigkill_of_serve_leaves_no_process_behind(three_graphs, extra):
                 subprocess.run(["kill", "-9", str(c)], check=False)
 
 
+
+def test_sigkill_of_kg_query_with_a_timeout_leaves_no_query_running(three_graphs):
+    """``kg query --timeout`` runs the query in a child process; killed with SIGKILL (no
+    ``finally`` runs), its child must go too, not run the query on for ever."""
+    values = " ".join(map(str, range(100)))
+    endless = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"VALUES ?v{i} {{ {values} }}" for i in range(6)) + " }"
+    proc = subprocess.Popen([sys.executable, "-m", "kg", "query", endless, "--store", str(three_graphs),
+                             "--timeout", "600"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    descendants: set[int] = set()
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not descendants:
+            descendants |= set(children(proc.pid))
+            time.sleep(0.1)
+        assert descendants, "no query process seen"
+        time.sleep(1.0)  # past its first line (spawn start-up), running the query
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and any(_alive(c) for c in descendants):
+            time.sleep(0.1)
+        left = [c for c in descendants if _alive(c)]
+        assert not left, f"processes left running after SIGKILL of kg query: {left}"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        for c in descendants:
+            if _alive(c):
+                subprocess.run(["kill", "-9", str(c)], check=False)
+
 # -- 6. a new build is seen ------------------------------------------------------------------------
 
 def test_serve_sees_a_new_build(three_graphs):

@@ -293,21 +293,7 @@ def answer(store, sparql: str, dataset: dict, accept: str | None) -> tuple[str, 
     return f"{media}; charset=utf-8", body or b""
 
 
-def die_with_parent(parent: int) -> None:
-    """Linux: be killed when ``parent`` dies, even by SIGKILL (prctl PR_SET_PDEATHSIG)."""
-    import ctypes
-
-    PR_SET_PDEATHSIG = 1
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):
-        pass
-    if os.getppid() != parent:  # the parent died before prctl took effect
-        os._exit(1)
-
-
-def _timed_child(parent: int, store_dir: str, sparql: str, dataset: dict, accept: str | None, sender) -> None:
-    die_with_parent(parent)
+def _timed_child(store_dir: str, sparql: str, dataset: dict, accept: str | None, sender) -> None:
     from kg.store.embedded import Store
 
     try:
@@ -325,7 +311,7 @@ def answer_with_timeout(store_dir: Path, sparql: str, dataset: dict, accept: str
                         timeout: float) -> tuple[str, bytes]:
     from kg.store.query import in_child
 
-    kind, payload = in_child(_timed_child, (os.getpid(), str(store_dir), sparql, dataset, accept), timeout)
+    kind, payload = in_child(_timed_child, (str(store_dir), sparql, dataset, accept), timeout)
     if kind == "syntax":
         raise SyntaxError(payload)
     if kind == "error":

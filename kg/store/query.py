@@ -14,7 +14,9 @@ Oxigraph does not do for us:
 """
 from __future__ import annotations
 
+import os
 import re
+import signal
 import threading
 import urllib.parse
 from pathlib import Path
@@ -29,14 +31,21 @@ from kg.store.embedded import Store
 
 def read_query(text_or_file: str) -> str:
     """A query given inline or as a path to a .rq / .sparql file."""
-    if text_or_file.endswith((".rq", ".sparql")) or (len(text_or_file) < 4096 and "\n" not in text_or_file
-                                                       and Path(text_or_file).is_file()):
+    if text_or_file.endswith((".rq", ".sparql")) or ("\n" not in text_or_file and _is_file(text_or_file)):
         path = Path(text_or_file)
         try:
             return path.read_text(encoding="utf-8")
         except OSError as exc:
             raise QueryError(f"{path}: cannot read query file: {exc.strerror or exc}") from exc
     return text_or_file
+
+
+def _is_file(text: str) -> bool:
+    """A path to an existing file; a long one-line query is no path (ENAMETOOLONG)."""
+    try:
+        return Path(text).is_file()
+    except OSError:
+        return False
 
 
 def term(t) -> Term:
@@ -180,7 +189,7 @@ def in_child(target, args: tuple, timeout: float) -> tuple[str, object]:
 
     ctx = multiprocessing.get_context("spawn")
     receiver, sender = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=target, args=(*args, sender), daemon=True)
+    proc = ctx.Process(target=_orphan_proof, args=(os.getpid(), target, args, sender), daemon=True)
     proc.start()
     sender.close()
     try:
@@ -195,6 +204,27 @@ def in_child(target, args: tuple, timeout: float) -> tuple[str, object]:
             proc.kill()
         proc.join()
         receiver.close()
+
+
+def _orphan_proof(parent: int, target, args: tuple, sender) -> None:
+    """``target(*args, sender)`` in a child that dies with its parent: a ``kg query
+    --timeout`` or ``kg serve`` killed (SIGKILL skips its ``finally``) leaves no query
+    running on (a daemon process is only stopped by a parent that exits normally)."""
+    die_with_parent(parent)
+    target(*args, sender)
+
+
+def die_with_parent(parent: int) -> None:
+    """Linux: be killed when ``parent`` dies, even by SIGKILL (prctl PR_SET_PDEATHSIG)."""
+    import ctypes
+
+    PR_SET_PDEATHSIG = 1
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
 
 
 def _child(store_dir: str, sparql: str, allow_service: tuple[str, ...], sender) -> None:
