@@ -243,6 +243,16 @@ def test_from_and_from_named_restrict_the_dataset(three_graphs):
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(20)) + " }"
 
 
+def _kill_all(proc: subprocess.Popen, descendants: set[int]) -> None:
+    """What a test started and what it left, whatever the assertions said."""
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait()
+    for c in descendants:
+        if _alive(c):
+            subprocess.run(["kill", "-9", str(c)], check=False)
+
+
 def _alive(pid: int) -> bool:
     try:
         return "zombie" not in Path(f"/proc/{pid}/status").read_text().lower()
@@ -287,12 +297,7 @@ def test_sigkill_of_serve_leaves_no_process_behind(three_graphs, extra):
         assert not left, f"processes left running after SIGKILL of kg serve: {left}"
         assert not listening_addresses(port)
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        for c in descendants:
-            if _alive(c):
-                subprocess.run(["kill", "-9", str(c)], check=False)
+        _kill_all(proc, descendants)
 
 
 
@@ -319,12 +324,7 @@ def test_sigkill_of_kg_query_with_a_timeout_leaves_no_query_running(three_graphs
         left = [c for c in descendants if _alive(c)]
         assert not left, f"processes left running after SIGKILL of kg query: {left}"
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        for c in descendants:
-            if _alive(c):
-                subprocess.run(["kill", "-9", str(c)], check=False)
+        _kill_all(proc, descendants)
 
 # -- 6. a new build is seen ------------------------------------------------------------------------
 
