@@ -340,7 +340,8 @@ def settle_identities(store: Store, cache: ExportCache, records: RecordStore, mi
     names = [identity.Name(a, e, kind, key, label, tuple(alts)) for a, e, kind, key, label, alts in records.names()]
     changes = identity.resolve(names, decisions(store))
     stored = records.identities()
-    todo = sorted(aid for aid, d in stored.items() if identity.digest(changes.get(aid)) != d)
+    digests = {aid: identity.digest(changes.get(aid)) for aid in stored}  # once: to pick and to record
+    todo = sorted(aid for aid, d in stored.items() if digests[aid] != d)
     remapped = 0
     graphs: list[Built] = []
     spooled: set[str] = set()  # graphs taken from the spool: their blocks are cached already
@@ -355,7 +356,7 @@ def settle_identities(store: Store, cache: ExportCache, records: RecordStore, mi
         size += len(graphs[-1].blocks.trig)
         if size >= writing.WRITE_BYTES or n == len(todo):
             writing.write_graphs(store, cache, records, graphs,
-                         {b.article: identity.digest(changes.get(b.article)) for b in graphs}, frozenset(spooled))
+                         {b.article: digests[b.article] for b in graphs}, frozenset(spooled))
             graphs, spooled, size = [], set(), 0
     records.set_settled(True)  # (the callers clear the mark before their first write)
     if remapped:

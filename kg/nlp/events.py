@@ -34,14 +34,13 @@ from kg.records import (LAW, NORP, ORG, PERSON, PLACE, PRODUCT, UNNAMED, VALUE_K
 from kg.nlp.lexicons.dependencies import (ACL, ADVCL, ADVMOD, AGENT, AMOD, APPOS, CC, CCOMP, COMPOUND, CONJ,
                                           DATIVE, DET, DOBJ, NEG, NMOD, NPADVMOD, NUMMOD, PCOMP, POBJ, POSS,
                                           PREP, PUNCT, RELCL, ROOT, TMOD, XCOMP)
-from kg.nlp.lexicons.events import (AUXILIARY_DEPS, PASSIVE_AUX_DEPS, CONVERSION_NOUN_EXCLUDED, COPULAR_VERBS, COUNT_WORDS,
-                                    EVENT_NOUN_SUFFIXES,
-                                    GIVING_VERBS, GROUP_NOUNS, IMPACT_VERBS, LOCATED_CLASSES, SUPPORT_VERBS, NOMINAL_SUFFIXES, NON_EVENT_NOUNS, NOUN_CLASS,
-                                    NOUN_PREP_ROLES, OBJECT_CONTROL_VERBS, OBJECT_DEPS, PASSIVE_SUBJECT_DEPS,
+from kg.nlp.lexicons.events import (AUXILIARY_DEPS, CONVERSION_NOUN_EXCLUDED, COPULAR_VERBS, COUNT_WORDS,
+                                    EVENT_NOUN_SUFFIXES, GIVING_VERBS, GROUP_NOUNS, IMPACT_VERBS, LOCATED_CLASSES,
+                                    NOMINAL_SUFFIXES, NON_EVENT_NOUNS, NOUN_CLASS, NOUN_PREP_ROLES,
+                                    OBJECT_CONTROL_VERBS, OBJECT_DEPS, PASSIVE_AUX_DEPS, PASSIVE_SUBJECT_DEPS,
                                     PLACE_PREPS, PREDICATIVE_DEPS, PREPOSITIONAL_DEPS, RECIPIENT_CLASSES,
-                                    RECIPIENT_PREPS,
-                                    RELATIVE_TAGS, SOURCE_AGENT_CLASSES, SUBJECT_DEPS, VERB_CLASS,
-                                    WITH_ACTOR_CLASSES)
+                                    RECIPIENT_PREPS, RELATIVE_TAGS, SOURCE_AGENT_CLASSES, SUBJECT_DEPS, SUPPORT_VERBS,
+                                    VERB_CLASS, WITH_ACTOR_CLASSES)
 from kg.nlp.spans import Columns, MentionIndex
 
 # Dependency labels by which a time expression attached to the event word is its time.
@@ -376,18 +375,16 @@ class _Context:
         for c in col.kids[i]:
             self._adjunct(c, ev)
             if col.dep[c] == PREP:
-                for g in col.kids[c]:
-                    if col.dep[g] == POBJ:
-                        self._adjunct(g, ev, prep=col.lower[c])
+                for g in col.objects(c):
+                    self._adjunct(g, ev, prep=col.lower[c])
         if not ev.places and col.pos[i] == "VERB":
             # The parser often hangs the event's place on its object: "arrested a man in Dallas".
             for c in col.kids[i]:
                 if col.dep[c] == DOBJ and not self.entity(c):
                     for p in col.kids[c]:
                         if col.dep[p] == PREP and col.lower[p] == "in":
-                            for g in col.kids[p]:
-                                if col.dep[g] == POBJ:
-                                    self._adjunct(g, ev, prep="in")
+                            for g in col.objects(p):
+                                self._adjunct(g, ev, prep="in")
 
     def _adjunct(self, i: int, ev: EventRecord, prep: str | None = None) -> None:
         tid = self.time(i)
@@ -403,8 +400,8 @@ class _Context:
             col = self.col
             for c in col.kids[i]:
                 if col.dep[c] == PREP and col.lower[c] in ("in", "near"):
-                    for g in col.kids[c]:
-                        pid = self.entity(g) if col.dep[g] == POBJ else None
+                    for g in col.objects(c):
+                        pid = self.entity(g)
                         if pid and self.kinds.get(pid) == PLACE and pid not in ev.places:
                             ev.places.append(pid)
 
@@ -424,17 +421,14 @@ class _Context:
             elif dep[c] == DATIVE:
                 self._add(ev, "recipient", c)
             elif dep[c] == AGENT:  # passive "by" phrase
-                for g in col.kids[c]:
-                    if dep[g] == POBJ:
-                        self._add(ev, "agent", g)
+                for g in col.objects(c):
+                    self._add(ev, "agent", g)
             elif dep[c] == PREP and col.lower[c] == "to" and ev.lemma in GIVING_VERBS:
-                for g in col.kids[c]:
-                    if dep[g] == POBJ:
-                        self._add(ev, "recipient", g)
+                for g in col.objects(c):
+                    self._add(ev, "recipient", g)
             elif dep[c] == PREP and col.lower[c] == "with" and ev.type in WITH_ACTOR_CLASSES:
-                for g in col.kids[c]:
-                    if dep[g] == POBJ:
-                        self._add(ev, "actor", g)
+                for g in col.objects(c):
+                    self._add(ev, "actor", g)
             elif dep[c] in (CCOMP, XCOMP) and c in self.by_token:
                 ev.roles.append(Role("theme", self.by_token[c], "event"))
         if psubj and not any(dep[c] == AGENT for c in col.kids[i]):
@@ -461,12 +455,10 @@ class _Context:
         for c in col.kids[i]:
             if dep[c] != PREP:
                 continue
-            for n in col.kids[c]:
-                if dep[n] != POBJ:
-                    continue
+            for n in col.objects(c):
                 for b in col.kids[n]:
                     if dep[b] in (PREP, AGENT) and col.lower[b] == "by":
-                        out += [g for g in col.kids[b] if dep[g] == POBJ]
+                        out += col.objects(b)
         return out
 
     def _shared_passive_agent(self, i: int, ev: EventRecord) -> None:
@@ -479,9 +471,8 @@ class _Context:
                     and not any(dep[g] in SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS for g in col.kids[c]):
                 for a in col.kids[c]:
                     if dep[a] == AGENT:
-                        for g in col.kids[a]:
-                            if dep[g] == POBJ:
-                                self._add(ev, "agent", g)
+                        for g in col.objects(a):
+                            self._add(ev, "agent", g)
 
     def _inherited_subject(self, i: int, ev: EventRecord) -> None:
         """Controlled (xcomp), conjoined and relative-clause verbs take their arguments
@@ -541,9 +532,7 @@ class _Context:
                         ev.roles.append(Role("agent", t, "entity"))
             elif dep[c] == PREP:
                 prep = col.lower[c]
-                for g in col.kids[c]:
-                    if dep[g] != POBJ:
-                        continue
+                for g in col.objects(c):
                     if prep == "by" and self._by_of_passive(i):
                         continue  # the passive verb's agent (_stray_by)
                     if prep in NOUN_PREP_ROLES:

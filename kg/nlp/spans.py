@@ -8,6 +8,8 @@ from typing import Iterable
 from spacy.attrs import DEP, HEAD, IDX, IS_PUNCT, LEMMA, LENGTH, LOWER, POS, TAG
 from spacy.tokens import Doc, Span, Token
 
+from kg.nlp.lexicons.dependencies import POBJ
+
 
 class MentionIndex:
     """Maps character offsets to the id of the record whose mention covers them.
@@ -85,6 +87,10 @@ class Columns:
                     self.kids[h].append(i)
                 else:
                     self.kids[h] = [i]
+
+    def objects(self, i: int) -> list[int]:
+        """The objects (pobj) of token i: of a preposition, or of a passive's "by" (agent)."""
+        return [c for c in self.kids[i] if self.dep[c] == POBJ]
 
     def lefts(self, i: int):
         """The children before token i (``Token.lefts``)."""

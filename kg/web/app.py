@@ -557,17 +557,15 @@ def entity_events(roles: list[tuple[str, str | None]], sm: Summary) -> list[tupl
         if role is not None:
             found.add(role)
     rows = []
-    when_of, graph_of, by_graph = sm.when.get, sm.event_prefixes.get, sm.by_graph
-    ids: dict[str, str] = {}  # event IRI prefix -> its article's id (an article has many events)
+    ids: dict[str | None, str] = {}  # graph -> its article's id (an article has many events)
     for ev_iri, found in by_event.items():
-        when = when_of(ev_iri)
-        cut = ev_iri.rfind("/") + 1
-        prefix = ev_iri[:cut]
-        aid = ids.get(prefix)
+        when = sm.when.get(ev_iri)
+        gr = sm.graph_of_event(ev_iri)
+        aid = ids.get(gr)
         if aid is None:
-            art = by_graph.get(graph_of(prefix))
-            aid = ids[prefix] = art["id"] if art else ""
-        rows.append(((when is None, when or "", aid, _num(ev_iri[cut:])), ev_iri, role_names(found) if found else []))
+            art = sm.by_graph.get(gr)
+            aid = ids[gr] = art["id"] if art else ""
+        rows.append(((when is None, when or "", aid, _num(local(ev_iri))), ev_iri, role_names(found) if found else []))
     rows.sort()
     return rows
 

@@ -412,7 +412,7 @@ WHERE {
   ?ev rdfs:label ?label .
 }"""
 
-# $events: some events (one page of them, or those shared with others).
+# $events: one page of events.
 EVENT_LABELS = PROLOGUE + """SELECT ?ev ?label
 WHERE {
   VALUES ?ev { $events }

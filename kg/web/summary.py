@@ -190,7 +190,7 @@ class Summary:
         rows.sort(key=lambda r: (-r["n"], r["name"], r["y"]))
         return rows[:limit]
 
-    def shared_events(self, x: str, roles: list[tuple[str, str]]) -> dict[str, set[str]]:
+    def shared_events(self, x: str, roles: list[tuple[str, str | None]]) -> dict[str, set[str]]:
         """The named entities taking part (actor or place) in an event with ``x``, from x's
         roles (event, role; None: a role not asked, one of the summary's events_of): entity ->
         its events with x."""
