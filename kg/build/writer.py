@@ -19,17 +19,16 @@ from kg.store.records import PENDING, RecordStore
 
 log = logging.getLogger("kg")
 
-# Graphs go to the store in bulk loads of about this much TriG (~100 news articles), not
+# Graphs go to the store in bulk loads of about this much TriG (~300 news articles), not
 # article by article: each bulk load into a store that already holds data makes RocksDB
-# compact what it holds, so the store's CPU per article grew with the corpus (measured
-# on the same 1,000 articles loaded into one store: 32 articles per load, 8 s for the
-# first 250 and 14.5 s for each next 250; 256 per load, 9 s for every 250). A bulk load
-# takes about 14 times its TriG in memory (8 MB: +120 MiB, 24 MB: +330 MiB, the peak RSS
-# of a build), while the CPU of loading 2,040 articles' 170 MB barely moves with the size
-# (8, 12, 24 MB loads: 122, 117, 98 s on a busy machine).
+# compact what it holds, so the fewer the loads, the less the store's CPU (measured:
+# 2,040 articles' 198 MB of TriG, named graphs and default graph, in loads of 8, 16 and
+# 32 MB: 139, 121 and 109 s of CPU; in one: 109 s and 2 GB of memory). A bulk load takes
+# about 14 times its TriG in memory: at 24 MB a build's CPU went 430 -> 399 s and its peak
+# RSS 490 -> 705 MiB (2,040 articles, 1 worker).
 # $KG_WRITE_BYTES overrides it (tests/test_crash.py: 1, a write per article, so kills land
 # between writes of a small corpus too).
-WRITE_BYTES = int(os.environ.get("KG_WRITE_BYTES") or 8 * 2**20)
+WRITE_BYTES = int(os.environ.get("KG_WRITE_BYTES") or 24 * 2**20)
 
 
 class Spool:
