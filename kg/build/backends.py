@@ -126,9 +126,10 @@ class LocalPool:
         global _EXTRACTOR
         self.workers = workers
         if "fork" in mp.get_all_start_methods():
-            from kg.nlp import gazetteer
+            from kg.nlp import gazetteer, pipeline
 
             gazetteer.preload()  # read once here, shared by the forked workers
+            pipeline.import_spacy()  # imported once here, not by each worker (~1 s each)
             _EXTRACTOR = extractor
             ctx, spec = mp.get_context("fork"), None
         else:  # pragma: no cover - macOS / Windows

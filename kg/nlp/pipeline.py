@@ -33,6 +33,14 @@ def register_components() -> None:
         importlib.import_module(mod)
 
 
+def import_spacy() -> None:
+    """spaCy and kg's components imported, no pipeline loaded (before forking workers)."""
+    import spacy  # noqa: F401
+
+    from kg.nlp import extensions  # noqa: F401  (registers Doc extensions)
+    register_components()
+
+
 def load_pipeline(name: str = DEFAULT_PIPELINE, components=KG_COMPONENTS,
                   config: dict[str, dict] | None = None) -> Language:
     """Load an installed spaCy pipeline by package name and add kg's components.
