@@ -3,7 +3,6 @@ pipeline. It runs in the build's process or on workers (kg.build.backends)."""
 from __future__ import annotations
 
 import gc
-
 import logging
 from dataclasses import dataclass
 from typing import Mapping

