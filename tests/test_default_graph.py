@@ -201,3 +201,24 @@ def test_built_articles_follow_the_writes_and_ask_only_the_graphs_written(tmp_pa
         again = store.built_articles_with_activity()
         assert {aid: h for aid, (_, h, _) in again.items()} == {"a0": "h1", "a1": "h2"}
         assert len(asked) == 2 and f"<{EX}g0>" not in asked[1] and f"<{EX}g1>" in asked[1]  # the written only
+
+
+def test_a_patch_keeps_the_default_graph_the_set_union(tmp_path):
+    """``patch_graphs``: quads out of and into named graphs; a triple leaves the default
+    graph with the last graph that held it, even with a derived datatype the store keeps
+    as its primitive (kg.rdf.datatypes)."""
+    offset = ox.Literal("7", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#nonNegativeInteger"))
+    begin = ox.NamedNode("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#beginIndex")
+    m = ox.NamedNode(EX + "m")
+    with Store(tmp_path / "s") as store:
+        store.replace_graphs([EX + g for g in "ab"], trig(*"ab"))
+        a, b = ox.NamedNode(EX + "a"), ox.NamedNode(EX + "b")
+        shared = next(ox.parse(SHARED.encode(), format=ox.RdfFormat.N_TRIPLES))
+        store.patch_graphs([], [ox.Quad(m, begin, offset, a)])
+        assert default_graph(store) == named_union(store) and len(default_graph(store)) == 4
+        store.patch_graphs([ox.Quad(shared.subject, shared.predicate, shared.object, a)], [])
+        assert count(store) == 1 and len(run_local(store, PER_GRAPH).rows) == 1  # b still holds it
+        store.patch_graphs([ox.Quad(shared.subject, shared.predicate, shared.object, b), ox.Quad(m, begin, offset, a)],
+                           [ox.Quad(m, begin, offset, b)])  # moved from a to b: stays
+        assert count(store) == 0 and default_graph(store) == named_union(store) and len(default_graph(store)) == 3
+        assert {q.graph_name for q in store.oxigraph.quads_for_pattern(m, None, None, None)} == {b, ox.DefaultGraph()}

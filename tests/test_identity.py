@@ -195,9 +195,9 @@ def test_an_article_whose_record_is_lost_is_built_again(both):
 
 
 def test_a_clean_build_writes_each_graph_once(tmp_path, monkeypatch):
-    """The graphs wait in the spool for the corpus-wide identities: "GM" of gm-alone is
-    General Motors only once gm-defines is read, and its graph still reaches the store
-    once, mapped with it (not written, then replaced)."""
+    """"GM" of gm-alone is General Motors only once gm-defines is read: its graph reaches
+    the store once, and the corpus-wide identities patch it (tests/test_writer.py), not
+    write it again."""
     from kg.store.embedded import Store
 
     written: list[str] = []

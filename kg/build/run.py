@@ -43,6 +43,8 @@ DEFAULT_STORE_NAME = "store"
 # The planning pass keeps the articles to build up to this many characters of text
 # (~16 MB: an incremental rebuild's few), so that extraction does not read every input again.
 KEEP_CHARS = 16_000_000
+# Graphs patched in one store update by ``settle_identities`` (a few triples each).
+PATCH_GRAPHS = 500
 
 
 @dataclass
@@ -130,7 +132,8 @@ def build(paths: Iterable[str | Path], options: BuildOptions | None = None) -> B
                 log.info("%s to build, %d unchanged", plural(len(todo), "article"), report.unchanged)
                 articles = iter(kept) if kept is not None else (
                     a for a in _dated(iter_articles(paths), opts.published) if isinstance(a, Article) and a.id in todo)
-                with Writer(spool, cache, records, extractor.map) as writer, Progress(len(todo), opts.progress) as bar:
+                with Writer(spool, cache, records, extractor.map, store=store, known=existing) as writer, \
+                         Progress(len(todo), opts.progress) as bar:
                     for results in backend.run(articles, opts.batch_size):
                         graphs = []
                         for res in results:
@@ -345,19 +348,31 @@ def settle_identities(store: Store, cache: ExportCache, records: RecordStore, mi
     remapped = 0
     graphs: list[Built] = []
     spooled: set[str] = set()  # graphs taken from the spool: their blocks are cached already
+    patches: list[tuple[Built, Built]] = []  # (as the store holds it, as it must be)
     size = 0
     for n, aid in enumerate(todo, 1):
-        if aid in spool and not changes.get(aid):
+        change = changes.get(aid)
+        if aid in spool.loaded and not change:
+            records.set_identity(aid, digests[aid])  # the store holds it as it is
+        elif aid in spool.loaded:
+            patches.append((spool.get(aid), Built(aid, map_record(records.get(aid), minter, change))))
+            remapped += 1
+        elif aid in spool and not change:
             graphs.append(spool.get(aid))
             spooled.add(aid)
+            size += len(graphs[-1].blocks.trig)
         else:
-            graphs.append(Built(aid, map_record(records.get(aid), minter, changes.get(aid))))
+            graphs.append(Built(aid, map_record(records.get(aid), minter, change)))
             remapped += 1
-        size += len(graphs[-1].blocks.trig)
-        if size >= writing.WRITE_BYTES or n == len(todo):
-            writing.write_graphs(store, cache, records, graphs,
-                         {b.article: digests[b.article] for b in graphs}, frozenset(spooled))
-            graphs, spooled, size = [], set(), 0
+            size += len(graphs[-1].blocks.trig)
+        if size >= writing.WRITE_BYTES or len(patches) >= PATCH_GRAPHS or n == len(todo):
+            if graphs:
+                writing.write_graphs(store, cache, records, graphs,
+                                     {b.article: digests[b.article] for b in graphs}, frozenset(spooled))
+            if patches:
+                writing.patch_graphs(store, cache, records, patches, {new.article: digests[new.article]
+                                                                      for _, new in patches})
+            graphs, spooled, patches, size = [], set(), [], 0
     records.set_settled(True)  # (the callers clear the mark before their first write)
     if remapped:
         log.info("%s mapped again with corpus-wide identities", plural(remapped, "article"))

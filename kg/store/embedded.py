@@ -10,7 +10,8 @@ store is busy.
 A build replaces articles batch by batch (``replace_graphs``): their old graphs are
 dropped, then the new ones arrive in one bulk load, which Oxigraph adds to the database in
 one atomic step. A crash leaves either the old graph, no graph (the next build redoes the
-article: its content hash is missing), or the new graph, never half of one.
+article: its content hash is missing), or the new graph, never half of one. A graph that
+changes in a few quads (corpus-wide identities) is patched in one update (``patch_graphs``).
 
 The default graph: a triple held by several article graphs is there once (Oxigraph's own
 union default graph repeats it per graph, inflating every COUNT over shared entities).
@@ -212,6 +213,42 @@ class Store:
             raise translate(exc, f"cannot write to the store: {exc}", StoreError) from exc
         self._in_step = True
 
+    def patch_graphs(self, removed: list[ox.Quad], added: list[ox.Quad]) -> None:
+        """Take ``removed`` out of their named graphs and put ``added`` in theirs, in one
+        transaction, with the default graph kept the set union: a removed triple leaves it
+        unless another graph still holds it. For a graph that changes in a few triples of
+        its thousands (corpus-wide identities, kg.build.writer.graph_diff), where dropping
+        and loading it again rewrites every one of them in nine indexes. Quads without
+        blank nodes only (``DELETE DATA`` takes none)."""
+        if not removed and not added:
+            return
+        graphs = {q.graph_name for q in removed} | {q.graph_name for q in added}
+        self._in_step = False
+        self._written.update(g.value for g in graphs)
+        try:
+            self._store.update(self._patch_update(removed, added))
+        except (OSError, SyntaxError) as exc:
+            raise translate(exc, f"cannot write to the store: {exc}", StoreError) from exc
+        self._in_step = True
+
+    def _patch_update(self, removed: list[ox.Quad], added: list[ox.Quad]) -> str:
+        st = self._store
+        leaving = {(q.triple, q.graph_name) for q in removed}
+        arriving = {q.triple for q in added}
+        gone = []  # triples no graph holds once the patch is applied
+        for t in sorted({q.triple for q in removed}, key=str):
+            if t in arriving:
+                continue
+            if not any((restore(h).triple, h.graph_name) not in leaving and not isinstance(h.graph_name, ox.DefaultGraph)
+                       for h in st.quads_for_pattern(t.subject, t.predicate, t.object, None)):
+                gone.append(t)
+        ops = []
+        if removed or gone:
+            ops.append("DELETE DATA {\n" + _data_block(removed, gone) + "\n}")
+        if added:
+            ops.append("INSERT DATA {\n" + _data_block(added, arriving) + "\n}")
+        return " ;\n".join(ops)
+
     def _replace_update(self, old: list[str], trig: bytes) -> str:
         """The update dropping ``old`` graphs that ``trig`` replaces: ``_drop_update``'s
         effect, computed here rather than by its FILTER NOT EXISTS, which costs about
@@ -318,6 +355,16 @@ class Store:
         if not kwargs and self._union_fallback:
             kwargs = {"use_default_graph_as_union": True}
         return self._store.query(sparql, **kwargs)
+
+
+def _data_block(quads: Iterable[ox.Quad], triples: Iterable[ox.Triple]) -> str:
+    """The body of a ``DELETE DATA`` / ``INSERT DATA``: ``quads`` in their named graphs,
+    ``triples`` in the default graph; sorted (one update text for one patch)."""
+    by_graph: dict[str, list[str]] = {}
+    for q in quads:
+        by_graph.setdefault(str(q.graph_name), []).append(f"{q.triple} .")
+    parts = [f"GRAPH {g} {{\n" + "\n".join(sorted(ts)) + "\n}" for g, ts in sorted(by_graph.items())]
+    return "\n".join(parts + sorted(f"{t} ." for t in triples))
 
 
 def _drop_update(graphs: Iterable[str]) -> str:
