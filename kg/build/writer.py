@@ -150,8 +150,7 @@ class Writer:
     def _load(self) -> None:
         """The graphs of ``_early`` into the store, as the spool holds them."""
         if self._early:
-            self.store.replace_graphs([b.blocks.graph for b in self._early],
-                                      TRIG_HEADER + b"".join(b.blocks.trig for b in self._early))
+            _replace(self.store, self._early)
             self.spool.loaded.update(b.article for b in self._early)
             self._early, self._early_bytes = [], 0
 
@@ -180,7 +179,7 @@ def write_graphs(store: Store, cache: ExportCache, records: RecordStore, graphs:
         if b.article not in cached:
             cache.forget(b.blocks.graph)
     if graphs:
-        store.replace_graphs([b.blocks.graph for b in graphs], TRIG_HEADER + b"".join(b.blocks.trig for b in graphs))
+        _replace(store, graphs)
     for b in graphs:
         if b.article not in cached:
             cache.put(b.blocks)
@@ -193,9 +192,10 @@ def patch_graphs(store: Store, cache: ExportCache, records: RecordStore, pairs: 
     """Graphs the store holds as the spool has them (``Writer``: ``old``) changed to their
     versions with corpus-wide identities (``new``) by the quads that differ, in the order
     of ``write_graphs``: the cache forgets first, the record store learns last. A graph
-    with a blank node in the difference is replaced whole."""
+    with a blank node in the difference goes through ``write_graphs``, whole."""
     removed: list[ox.Quad] = []
     added: list[ox.Quad] = []
+    patched: list[Built] = []
     whole: list[Built] = []
     for old, new in pairs:
         diff = graph_diff(old.blocks.trig, new.blocks.trig)
@@ -204,14 +204,20 @@ def patch_graphs(store: Store, cache: ExportCache, records: RecordStore, pairs: 
         else:
             removed += diff[0]
             added += diff[1]
-    for _, new in pairs:
-        cache.forget(new.blocks.graph)
+            patched.append(new)
+    for b in patched:
+        cache.forget(b.blocks.graph)
     store.patch_graphs(removed, added)
+    for b in patched:
+        cache.put(b.blocks)
+        records.set_identity(b.article, identities[b.article])
     if whole:
-        store.replace_graphs([b.blocks.graph for b in whole], TRIG_HEADER + b"".join(b.blocks.trig for b in whole))
-    for _, new in pairs:
-        cache.put(new.blocks)
-        records.set_identity(new.article, identities[new.article])
+        write_graphs(store, cache, records, whole, identities)
+
+
+def _replace(store: Store, graphs: list[Built]) -> None:
+    """Mapped graphs into the store, in one bulk load (their old versions dropped)."""
+    store.replace_graphs([b.blocks.graph for b in graphs], TRIG_HEADER + b"".join(b.blocks.trig for b in graphs))
 
 
 def graph_diff(old: bytes, new: bytes) -> tuple[list[ox.Quad], list[ox.Quad]] | None:

@@ -236,7 +236,7 @@ class Store:
         leaving = {(q.triple, q.graph_name) for q in removed}
         arriving = {q.triple for q in added}
         gone = []  # triples no graph holds once the patch is applied
-        for t in sorted({q.triple for q in removed}, key=str):
+        for t in {q.triple for q in removed}:  # (``_data_block`` sorts)
             if t in arriving:
                 continue
             if not any((restore(h).triple, h.graph_name) not in leaving and not isinstance(h.graph_name, ox.DefaultGraph)
