@@ -8,6 +8,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg.build import BuildOptions, build, remove
+from kg.build import writer as writer_mod
 from kg.store.export import export
 from kg.store.exportcache import CACHE_NAME, ExportCache
 from kg.store.embedded import Store
@@ -55,6 +56,49 @@ def test_incremental_equals_clean(built, tmp_path):
     # entities only the deleted / changed articles had are gone; shared and new ones are there
     assert "Helsinki" not in ttl and "Seattle" not in ttl
     assert "Geneva" in ttl and "Putin" in ttl and "Chicago" in ttl and "Ford" in ttl
+
+
+@pytest.mark.parametrize("case", ["edit", "rewrite", "stale cache"])
+def test_a_changed_article_is_patched_from_the_version_the_store_holds(built, tmp_path, monkeypatch, case):
+    """An article changed since the last build: its graph in the store changes by the quads
+    that differ (Store.patch_graphs), from the version the export cache held, unless most of
+    it changed ("rewrite") or the cache's version is not the store's ("stale cache"): then
+    it is replaced whole. Either way the store and exports are a clean build's."""
+    import sqlite3
+
+    corpus, out = built
+    if case == "stale cache":  # as an interrupted build can leave it: the stamps differ
+        with sqlite3.connect(out / "store" / CACHE_NAME) as db:
+            db.execute("UPDATE graphs SET stamp = 'other' WHERE key LIKE '%story>'")
+    text = (STORIES[0] + " The minister said on Monday that talks would go on." if case != "rewrite"
+            else "Airbus delivered 40 jets to Lufthansa in Hamburg on Tuesday.")
+    (corpus / "story.md").write_text(text, encoding="utf-8")
+    patched: list[str] = []
+    replaced: list[str] = []
+    real_patch, real_replace = Store.patch_graphs, Store.replace_graphs
+
+    def patch(self, removed, added):
+        patched.extend(sorted({q.graph_name.value for q in removed + added}))
+        return real_patch(self, removed, added)
+
+    def replace(self, graphs, trig):
+        graphs = list(graphs)
+        replaced.extend(graphs)
+        return real_replace(self, graphs, trig)
+
+    monkeypatch.setattr(Store, "patch_graphs", patch)
+    monkeypatch.setattr(Store, "replace_graphs", replace)
+    if case != "rewrite":  # (a sentence more changes most quads of these short stories)
+        monkeypatch.setattr(writer_mod, "PATCH_SHARE", 2.0)
+    again = build([corpus], BuildOptions(out_dir=out, progress=False))
+    assert (again.built, again.unchanged) == (1, 4)
+    story = [g for g in patched + replaced if g.endswith("/story")]
+    assert story, (patched, replaced)
+    assert (story[0] in patched) == (case == "edit") and (story[0] in replaced) == (case != "edit")
+    monkeypatch.undo()
+    clean = build([corpus], BuildOptions(out_dir=tmp_path / "clean", progress=False))
+    assert store_quads(out) == store_quads(tmp_path / "clean")
+    assert exports(out) == exports(tmp_path / "clean") == full_exports(out, tmp_path)
 
 
 def test_unchanged_rebuild_does_nothing(built):

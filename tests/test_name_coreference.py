@@ -36,6 +36,30 @@ def test_surname_is_the_person_introduced_before_a_namesake(ents_nlp):
     assert leila is not franck and len(leila.mentions) == 1
 
 
+def test_untagged_surname_is_the_relative_introduced_first_until_the_next_is_named(ents_nlp):
+    # The model tags neither bare "Bowden": before the husband is named the surname can
+    # only be the painter; after, it is either, and joins neither.
+    text = ("Betty Bowden was a painter. Bowden studied in Leeds. She married Thomas Bowden "
+            "in 1946. Bowden died in 2007.")
+    recs = with_ents(ents_nlp, text, [("Betty Bowden", 0, "PERSON"), ("Thomas Bowden", 0, "PERSON")])
+    betty, thomas = _one(recs, "Betty Bowden"), _one(recs, "Thomas Bowden")
+    assert betty is not thomas
+    assert [m.text for m in betty.mentions if m.text == "Bowden"] == ["Bowden"]
+    assert _one(recs, "Bowden") is betty and betty.mentions[1].start == text.index("Bowden studied")
+    assert not any(m.start == text.index("Bowden died") for r in recs for m in r.mentions)
+
+
+def test_a_prefix_and_hyphen_are_not_part_of_the_name(ents_nlp):
+    text = "Manuel Noriaga ruled. The pro-Noriaga forces and anti - Noriaga rebels met. Noriaga fled."
+    recs = with_ents(ents_nlp, text, [("Manuel Noriaga", 0, "PERSON"), ("pro-Noriaga", 0, "PERSON"),
+                                       ("anti - Noriaga", 0, "PERSON"), ("Noriaga", 3, "PERSON")])
+    assert len(recs) == 1, [r.label for r in recs]
+    assert sorted(m.text for m in recs[0].mentions) == ["Manuel Noriaga"] + ["Noriaga"] * 3
+    # A name particle with a hyphen is the name's own: "al-Qaida" stays whole.
+    recs = with_ents(ents_nlp, "He joined al-Qaida in 2001.", [("al-Qaida", 0, "ORG")])
+    assert [m.text for r in recs for m in r.mentions] == ["al-Qaida"]
+
+
 def test_surname_is_the_person_not_the_firm_named_after_them(ents_nlp):
     text = "William Morrow designed wallpaper. Morrow & Co. sold it. Morrow died in 1896."
     recs = with_ents(ents_nlp, text, [("William Morrow", 0, "PERSON"), ("Morrow & Co.", 0, "ORG"),
@@ -101,6 +125,12 @@ def test_name_used_before_a_longer_name_it_begins_is_another_entity(ents_nlp):
     text = "Chryston said profits rose. Chryston LLC is privately held."
     recs = with_ents(ents_nlp, text, [("Chryston", 0, "ORG"), ("Chryston LLC", 0, "ORG")])
     assert len(recs) == 1
+    # The full name given first counts where the model did not tag it there.
+    text = ("Outleft Distribution is a TV distribution company.\nOutleft sells formats. "
+            "Outleft Distribution has a large catalogue.")
+    recs = with_ents(ents_nlp, text, [("Outleft", 1, "ORG"), ("Outleft Distribution", 1, "ORG")])
+    assert len(recs) == 1 and sorted(m.start for m in recs[0].mentions) == [
+        0, text.index("Outleft sells"), text.index("Outleft Distribution has")]
 
 
 # --- places ------------------------------------------------------------------------------

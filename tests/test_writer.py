@@ -34,7 +34,7 @@ def test_batches_are_written_together_and_give_the_same_build(tmp_path, monkeypa
     assert loads == [5]  # five batches of one article, one bulk load
 
     loads.clear()
-    monkeypatch.setattr(writer_mod, "WRITE_BYTES", 1)  # every graph on its own
+    monkeypatch.setattr(writer_mod, "INLINE_LOAD_BYTES", 1)  # every graph on its own (1 worker)
     each = build([corpus_dir], BuildOptions(out_dir=tmp_path / "each", progress=False, batch_size=1))
     assert each.built == 5
     assert loads == [1, 1, 1, 1, 1]
@@ -89,7 +89,7 @@ def test_the_pipeline_is_let_go_before_the_store_writes(tmp_path, monkeypatch):
     """The store's writes after extraction (the patches of settle_identities, and an
     incremental build's graphs) come once the spaCy pipeline and the workers are gone.
     (The early loads of new articles' graphs do add to the pipeline's memory: 2,040
-    articles, 1 worker, peak RSS 705 -> 1,011 MiB.)"""
+    articles, 1 worker: peak RSS 705 -> 654 MiB in loads of INLINE_LOAD_BYTES.)"""
     from kg.build import run as run_mod
     from kg.build.extractor import Extractor
 

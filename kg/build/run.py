@@ -132,7 +132,9 @@ def build(paths: Iterable[str | Path], options: BuildOptions | None = None) -> B
                 log.info("%s to build, %d unchanged", plural(len(todo), "article"), report.unchanged)
                 articles = iter(kept) if kept is not None else (
                     a for a in _dated(iter_articles(paths), opts.published) if isinstance(a, Article) and a.id in todo)
-                with Writer(spool, cache, records, extractor.map, store=store, known=existing) as writer, \
+                inline = isinstance(backend, backends.Inline)
+                with Writer(spool, cache, records, extractor.map, store=store, known=existing,
+                            load_bytes=writing.INLINE_LOAD_BYTES if inline else None) as writer, \
                          Progress(len(todo), opts.progress) as bar:
                     for results in backend.run(articles, opts.batch_size):
                         graphs = []
@@ -322,6 +324,18 @@ def link(endpoint: Endpoint, options: BuildOptions | None = None, offline: bool 
     return report
 
 
+def _held_before(spool: Spool, aid: str, built: dict[str, tuple[str, str, str]]) -> Built | None:
+    """The graph the store holds for ``aid``, as the export cache had it when this build
+    changed it (``Spool.get_before``), if its stamp is the store's: else the cache and the
+    store disagreed (an interrupted build) and the graph is replaced whole."""
+    held = spool.get_before(aid)
+    if held is None or aid not in built:
+        return None
+    stamp, graph = held
+    _, content, activity = built[aid]
+    return graph if stamp == f"{content} {activity}" else None
+
+
 def settle_identities(store: Store, cache: ExportCache, records: RecordStore, minter: Minter,
                       spool: Spool | None = None, ready: Iterable[str] = ()) -> int:
     """Give every article's entities their corpus-wide identity (kg.build.identity) and
@@ -357,6 +371,14 @@ def settle_identities(store: Store, cache: ExportCache, records: RecordStore, mi
         elif aid in spool.loaded:
             patches.append((spool.get(aid), Built(aid, map_record(records.get(aid), minter, change))))
             remapped += 1
+        elif (before := _held_before(spool, aid, built)) is not None:
+            # changed since the last build: patched from the version the store holds
+            if change:
+                patches.append((before, Built(aid, map_record(records.get(aid), minter, change))))
+                remapped += 1
+            else:
+                patches.append((before, spool.get(aid)))
+                spooled.add(aid)
         elif aid in spool and not change:
             graphs.append(spool.get(aid))
             spooled.add(aid)
@@ -371,7 +393,7 @@ def settle_identities(store: Store, cache: ExportCache, records: RecordStore, mi
                                      {b.article: digests[b.article] for b in graphs}, frozenset(spooled))
             if patches:
                 writing.patch_graphs(store, cache, records, patches, {new.article: digests[new.article]
-                                                                      for _, new in patches})
+                                                                      for _, new in patches}, frozenset(spooled))
             graphs, spooled, patches, size = [], set(), [], 0
     records.set_settled(True)  # (the callers clear the mark before their first write)
     if remapped:

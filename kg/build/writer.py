@@ -32,7 +32,22 @@ log = logging.getLogger("kg")
 # $KG_WRITE_BYTES overrides it (tests/test_crash.py: 1, a write per article, so kills land
 # between writes of a small corpus too).
 WRITE_BYTES = int(os.environ.get("KG_WRITE_BYTES") or 24 * 2**20)
+# The Writer's loads while the pipeline works in this process (extraction inline, one
+# worker): a load's ~14 times its TriG then comes on top of the pipeline's memory, and
+# it runs on the core extraction leaves idle, so smaller loads cost CPU but no time.
+# 2,040 articles, 1 worker, loads of 24 MB against 8 MB: peak RSS 1,022 -> 654 MiB (the
+# pipeline alone: ~540), CPU 450 -> 501 s, wall 326 -> 329 s.
+INLINE_LOAD_BYTES = int(os.environ.get("KG_WRITE_BYTES") or 8 * 2**20)
 
+
+# A graph whose changed quads (out and in) exceed this share of its quads is replaced
+# whole rather than patched (an article rewritten): a patch costs about as much per quad
+# changed as a replacement per quad of the graph (SPARQL text and a lookup per removed
+# triple against a drop and two bulk loads). Measured on 20 news articles of 2,040 with
+# their last sentence changed, 800-1,700 quads each, 30-35% of them changed (the NIF
+# context's IRI holds the text's length: every mention's nif:referenceContext changes):
+# patched 1.1 s, replaced 2.9 s.
+PATCH_SHARE = 0.75
 
 # Where a subject's block starts in a graph's TriG (kg.store.exportcache.triple_blocks):
 # a line indented once; a block's further predicates are indented twice, and literals
@@ -53,6 +68,9 @@ class Spool:
         self.file = tempfile.TemporaryFile(dir=directory, prefix=".kg-spool-") if directory else None
         self.index: dict[str, tuple[str, str, int, int, int]] = {}  # id -> graph, stamp, offset, size, quads
         self.loaded: set[str] = set()  # articles whose graph, as spooled, the store holds (``Writer``)
+        # id -> stamp, offset, size, quads of the version the store held before this build
+        # (an article changed since the last build), as the export cache had it
+        self.before: dict[str, tuple[str, int, int, int]] = {}
 
     @classmethod
     def empty(cls) -> "Spool":
@@ -64,6 +82,21 @@ class Spool:
         offset = self.file.seek(0, os.SEEK_END)
         self.file.write(b.trig)
         self.index[built.article] = (b.graph, b.stamp, offset, len(b.trig), b.quads)
+
+    def add_before(self, article: str, stamp: str, trig: bytes, quads: int) -> None:
+        """The version of ``article``'s graph the store holds, with its stamp."""
+        offset = self.file.seek(0, os.SEEK_END)
+        self.file.write(trig)
+        self.before[article] = (stamp, offset, len(trig), quads)
+
+    def get_before(self, article: str) -> tuple[str, Built] | None:
+        """The stamp and graph ``add_before`` kept for ``article``, or None."""
+        if article not in self.before:
+            return None
+        stamp, offset, size, quads = self.before[article]
+        self.file.seek(offset)
+        graph = self.index[article][0]
+        return stamp, Built(article, GraphBlocks(graph, stamp, self.file.read(size), quads=quads))
 
     def __contains__(self, article: str) -> bool:
         return article in self.index
@@ -90,18 +123,22 @@ class Writer:
     gaps instead of following extraction. Workers hand over graphs already mapped.
 
     The graph of an article the store lacks (``known``: the articles it holds) also goes to
-    ``store`` now, in bulk loads of WRITE_BYTES, as mapped: Oxigraph loads without the GIL,
-    on a core extraction leaves idle, where after extraction the build would wait for it
-    (2,040 articles: the store's loads were 45 s of a 202 s build). The corpus-wide
+    ``store`` now, in bulk loads of ``load_bytes`` (WRITE_BYTES unless given), as mapped:
+    Oxigraph loads without the GIL, on a core extraction leaves idle, where after
+    extraction the build would wait for it (2,040 articles: the store's loads were 45 s
+    of a 202 s build). The corpus-wide
     identities change few of these graphs and few of their triples (2,040 articles: 408
     graphs, 2,108 quads out and 2,278 in, of 774,316), which ``settle_identities`` then
-    patches in place (``patch_graphs``)."""
+    patches in place (``patch_graphs``). Of an article the store holds, the version the
+    export cache had goes to the spool (``Spool.add_before``) before the cache takes the
+    new one: ``settle_identities`` patches the store's graph from it too."""
 
     def __init__(self, spool: Spool, cache: ExportCache, records: RecordStore,
                  mapper: Callable[[ArticleRecord], Built | ReadProblem], depth: int = 4,
-                 store: Store | None = None, known: Container[str] = ()):
+                 store: Store | None = None, known: Container[str] = (), load_bytes: int | None = None):
         self.spool, self.cache, self.records, self.mapper = spool, cache, records, mapper
         self.store, self.known = store, known
+        self.load_bytes = load_bytes or WRITE_BYTES  # TriG per load into ``store``
         self._early: list[Built] = []  # mapped graphs for the store's next load
         self._early_bytes = 0
         self.queue: queue.Queue = queue.Queue(maxsize=depth)
@@ -131,14 +168,17 @@ class Writer:
                         # the cache forgets first and learns before the store: its entry
                         # carries the new stamp, which the store's graph lacks until it is
                         # written, so a crash in between makes the cache redo it
+                        before = self.cache.held(item.blocks.graph) if item.article in self.known else None
                         self.cache.forget(item.blocks.graph)
                         self.cache.put(item.blocks)
                         self.records.put(item.article, item.blocks.stamp, item.record, PENDING, rows=item.names)
                         self.spool.add(item)
+                        if before is not None:  # settle_identities patches it into the new version
+                            self.spool.add_before(item.article, *before)
                         if self.store is not None and item.article not in self.known:
                             self._early.append(item)
                             self._early_bytes += len(item.blocks.trig)
-                            if self._early_bytes >= WRITE_BYTES:
+                            if self._early_bytes >= self.load_bytes:
                                 self._load()
                     if items is None:
                         self._load()
@@ -188,31 +228,35 @@ def write_graphs(store: Store, cache: ExportCache, records: RecordStore, graphs:
 
 
 def patch_graphs(store: Store, cache: ExportCache, records: RecordStore, pairs: list[tuple[Built, Built]],
-                 identities: dict[str, str]) -> None:
-    """Graphs the store holds as the spool has them (``Writer``: ``old``) changed to their
-    versions with corpus-wide identities (``new``) by the quads that differ, in the order
-    of ``write_graphs``: the cache forgets first, the record store learns last. A graph
-    with a blank node in the difference goes through ``write_graphs``, whole."""
+                 identities: dict[str, str], cached: frozenset[str] = frozenset()) -> None:
+    """Graphs the store holds (``old``: as the spool has them, ``Writer``, or as the export
+    cache had them) changed to the versions they must have (``new``) by the quads that
+    differ, in the order of ``write_graphs``: the cache forgets first, the record store
+    learns last. A graph with a blank node in the difference, or changed in more than
+    PATCH_SHARE of its quads, goes through ``write_graphs``, whole. ``cached``: articles
+    whose new blocks the export cache holds already (the spool's)."""
     removed: list[ox.Quad] = []
     added: list[ox.Quad] = []
     patched: list[Built] = []
     whole: list[Built] = []
     for old, new in pairs:
         diff = graph_diff(old.blocks.trig, new.blocks.trig)
-        if diff is None:
+        if diff is None or len(diff[0]) + len(diff[1]) > new.blocks.quads * PATCH_SHARE:
             whole.append(new)
         else:
             removed += diff[0]
             added += diff[1]
             patched.append(new)
     for b in patched:
-        cache.forget(b.blocks.graph)
+        if b.article not in cached:
+            cache.forget(b.blocks.graph)
     store.patch_graphs(removed, added)
     for b in patched:
-        cache.put(b.blocks)
+        if b.article not in cached:
+            cache.put(b.blocks)
         records.set_identity(b.article, identities[b.article])
     if whole:
-        write_graphs(store, cache, records, whole, identities)
+        write_graphs(store, cache, records, whole, identities, cached)
 
 
 def _replace(store: Store, graphs: list[Built]) -> None:

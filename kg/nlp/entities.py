@@ -29,7 +29,7 @@ from kg.nlp.lexicons import ontonotes as onto
 from kg.nlp.lexicons.dependencies import APPOS, ATTR, CONJ, DOBJ, NEG, NSUBJ, POBJ
 from kg.nlp.lexicons.entities import (ABBREVIATED_WORDS, AMOUNT_LABELS, CORPORATE_SUFFIXES, DEFINITION_HEADS,
                                       FLIGHT_WORDS, GROUP_BODIES, INSTITUTION_HEADS, LABEL_KINDS, LANGUAGE_VERBS,
-                                      MAX_TITLE_WORDS, MODEL_DESIGNATION, NAME_FUNCTION_WORDS, NAME_SUFFIX,
+                                      MAX_TITLE_WORDS, MODEL_DESIGNATION, NAME_AFFIXES, NAME_FUNCTION_WORDS, NAME_SUFFIX,
                                       NAMED_AFTER_HEADS, OF_WORDS, ORG_DESCRIPTOR_ENDING, ORG_DESCRIPTORS,
                                       ORG_NAME_PREFIXES, ORG_NAME_SUFFIXES, ORG_NAME_WORDS, PERSON_DESCRIPTORS,
                                       PLACE_FIRST_WORDS, PLACE_HEADS, PLACE_OF_NOUNS, PLACE_QUALIFIERS,
@@ -49,6 +49,7 @@ MISLABELLED_SURNAME_KINDS = (NORP,)
 # Motor" for "General Motors"): one letter in ten; set for kg.
 NAME_VARIANT_SIMILARITY = 0.9
 _LEADING_THE = re.compile(r"^(?i:the)\s+")
+HYPHENS = ("-", "\u2010", "\u2011", "\u2013")
 # A trailing possessive marker left inside a span ("Trump's", "Russians'").
 POSSESSIVE = re.compile(r"(?:['\u2019]s?)$")
 
@@ -89,6 +90,10 @@ def _clean(doc: Doc, ent, cfg: EntitySettings) -> _Mention | None:
             ent.label_ == onto.PERSON or ent.label_ == onto.ORG and len(tokens) == 3
             and tokens[0].lower_.rstrip(".") in PERSON_DESCRIPTORS - ORG_NAME_WORDS):
         tokens, titled = tokens[1:], True
+    # A prefix and its hyphen are not part of the name ("pro - Noriega", "anti-Trump").
+    while len(tokens) > 2 and tokens[0].lower_ in NAME_AFFIXES and tokens[0].text.islower() \
+            and tokens[1].text in HYPHENS and tokens[2].text[:1].isupper():
+        tokens = tokens[2:]
     # A score is not part of a side's name ("Porto 3-1").
     end_char = tokens[-1].idx + len(tokens[-1].text)
     cut = next((k for k in range(1, len(tokens)) if SCORELINE.match(text_of(doc)[tokens[k].idx:end_char])), None)
@@ -647,19 +652,24 @@ def _named_after(name: str, short: "_Cluster", long: "_Cluster") -> bool:
                for f in (full.split() for full in long.names))
 
 
-def _named_before(name: str, short: "_Cluster", long: "_Cluster", lead: int) -> bool:
+def _named_before(name: str, short: "_Cluster", long: "_Cluster", lead: int, text: str = "") -> bool:
     """A name the text uses before a longer name it begins names something else: "Sony"
     then "Sony Pictures", "Xbox" then "Xbox Live Arcade" (a writer shortens a name after
     giving it in full, not before). A headline (text before ``lead``) comes first but is
     written in short forms ("Ford sales spike" over "Ford Motor Company said"), so it does
     not count; nor does a legal form or "Party" added ("Chrysler" then "Chrysler LLC").
-    A person's name is not concerned."""
+    A person's name is not concerned. The full name counts where ``text`` gives it,
+    whether the model tagged it there or not ("Outright Distribution ... Outright")."""
     words = name.split()
     begun = [f[len(words):] for f in (n.split() for n in long.names) if f[:len(words)] == words]
     if long.kind() == PERSON or not begun or all(
             all(w.rstrip(".,").lower() in SHORTENED_ORG_SUFFIXES for w in rest) for rest in begun):
         return False
-    return _introduced(short, lead) < _introduced(long, lead)
+    short_at = _introduced(short, lead)
+    if _introduced(long, lead) < short_at:
+        return False
+    return not any(lead <= s < short_at for n in long.names for s, _ in whole_word_matches(text[:int(min(
+        short_at, len(text)))], n))
 
 
 def _introduced(cluster: "_Cluster", lead: int) -> float:
@@ -930,15 +940,16 @@ class EntityConsolidator:
         names = [m for m in mentions if m.kind in NAME_KINDS]
         values = [m for m in mentions if m.kind not in NAME_KINDS]
         lead = _headline_end(text_of(doc))
-        clusters = self._cluster(names, lead, _opening_sentence(doc, names, lead))
+        clusters = self._cluster(names, lead, _opening_sentence(doc, names, lead), text)
         if cfg.find_missed:
             self._find_missed(doc, doc_ents, clusters, mentions, cfg.min_missed_name_chars)
         doc._.kg_entities = self._records(clusters, values, text_of(doc))
         return doc
 
-    def _cluster(self, mentions: list[_Mention], lead: int = 0, opening: tuple[int, int] = (-1, -1)) -> list[_Cluster]:
+    def _cluster(self, mentions: list[_Mention], lead: int = 0, opening: tuple[int, int] = (-1, -1),
+                 text: str = "") -> list[_Cluster]:
         """``lead``: where the headline ends; ``opening``: the start of the first name after
-        it and the end of its sentence."""
+        it and the end of its sentence; ``text``: the article's."""
         # A name in capitals (a headline, a dateline "LONDON") is the name written
         # normally elsewhere in the article.
         # Names that differ only in spacing or full stops ("TimeCo", "Time Co") are one.
@@ -992,7 +1003,7 @@ class EntityConsolidator:
                                             or _person_form(name, own, c, words, lone)
                                             or person and _surname_before_suffix(words, c)
                                             or clippable and _clipped(words, c))
-                       and not _named_after(name, own, c) and not _named_before(name, own, c, lead)]
+                       and not _named_after(name, own, c) and not _named_before(name, own, c, lead, text)]
             if not parents:
                 parents = [c for c in named if _first_surname(words, own, c)]
             if any(_branch(name, c) for c in parents):
@@ -1022,11 +1033,11 @@ class EntityConsolidator:
         surnames = _surnames(clusters)
         for c in clusters:
             kind = c.kind()
-            for name in _written_forms(c.names, kind) + surnames.get(id(c), []):
+            for name, until in [(n, None) for n in _written_forms(c.names, kind)] + surnames.get(id(c), []):
                 if len(name) < min_chars or not name[0].isupper():
                     continue
                 for s, e in whole_word_matches(text, name):
-                    if covered.overlaps(s, e) or _inside_longer_name(doc, s, e):
+                    if until is not None and s >= until or covered.overlaps(s, e) or _inside_longer_name(doc, s, e):
                         continue
                     covered.add(s, e)
                     c.mentions.append(_Mention(s, e, name, kind, name, 0))
@@ -1106,12 +1117,14 @@ class _Covered:
         return self._marks.find(1, s, e) >= 0 or any(s < ce and cs < e for cs, ce in self._empty)
 
 
-def _surnames(clusters: list[_Cluster]) -> dict[int, list[str]]:
-    """id(cluster) -> [surname] for each person named in full whose surname alone is
-    no other entity's name nor another person's surname here: news names a person in full
-    once and by surname after (AP Stylebook, "second reference"), where the model may
-    miss it ("Fradique de Menezes ... Menezes said"). Family members sharing a surname
-    leave it to the model."""
+def _surnames(clusters: list[_Cluster]) -> dict[int, list[tuple[str, int | None]]]:
+    """id(cluster) -> [(surname, until)] for each person named in full whose surname alone
+    is no other entity's name: news names a person in full once and by surname after (AP
+    Stylebook, "second reference"), where the model may miss it ("Fradique de Menezes ...
+    Menezes said"). Of family members sharing a surname, the surname alone is the one
+    introduced first until the next is named (``until``, their first mention's offset;
+    None: to the end), as ``_referent`` reads it where the model tagged it ("Betty Bowes
+    ... Bowes studied ... her husband Thomas Bowes")."""
     known = {n for c in clusters for n in c.names}
     by_surname: dict[str, list[_Cluster]] = defaultdict(list)
     for c in clusters:
@@ -1123,8 +1136,15 @@ def _surnames(clusters: list[_Cluster]) -> dict[int, list[str]]:
                 or last.lower() in NAME_FUNCTION_WORDS:
             continue
         by_surname[last].append(c)
-    return {id(cs[0]): [name] for name, cs in by_surname.items()
-            if len(cs) == 1 and (name not in known or name in cs[0].names) and gazetteer.demonym(name) is None}
+    out: dict[int, list[tuple[str, int | None]]] = {}
+    for name, cs in by_surname.items():
+        first, *others = sorted(cs, key=_first_named)
+        if gazetteer.demonym(name) is not None or name in known and not any(name in c.names for c in cs):
+            continue
+        until = min(map(_first_named, others)) if others else None
+        if until is None or _first_named(first) < until and name not in first.names:
+            out[id(first)] = [(name, until)]
+    return out
 
 
 def _inside_longer_name(doc: Doc, start: int, end: int) -> bool:

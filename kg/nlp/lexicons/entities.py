@@ -128,6 +128,12 @@ GROUP_BODIES = {
 # Of those, the words that name a religion whatever their context: an untagged one is a
 # mention too ("converted to Protestantism"); the others are adjectives, names' first words.
 RELIGION_WORDS = {w for w, body in GROUP_BODIES.items() if "Party" not in body} - {"Christian", "Shia", "Sunni"}
+# Prefixes that make an adjective of a name with a hyphen ("pro-Noriega forces", "anti-
+# Trump", "ex-Ketama", "non-Muslims"): the name is the part after the hyphen, a mention of
+# its entity (CGEL 19.3, "prefixation"; Wikipedia "English prefix"). Name particles that
+# take a hyphen ("al-Qaeda", "el-Sisi", "ibn-") are not among them.
+NAME_AFFIXES = {"anti", "pro", "ex", "non", "post", "pre", "neo", "pan", "inter", "intra", "trans", "mid",
+                "pseudo", "semi", "sub", "super", "ultra", "counter", "quasi", "un", "all"}
 # Function words that names themselves contain ("Bank of England", "Trinidad and
 # Tobago", "Ministry for Foreign Affairs", "Banco de Chile"); any other English stop word
 # (spaCy's list) in a span of a line in capitals makes it a clause, not a name.
