@@ -331,9 +331,8 @@ def _held_before(spool: Spool, aid: str, built: dict[str, tuple[str, str, str]])
     held = spool.get_before(aid)
     if held is None or aid not in built:
         return None
-    stamp, graph = held
     _, content, activity = built[aid]
-    return graph if stamp == f"{content} {activity}" else None
+    return held if held.blocks.stamp == f"{content} {activity}" else None
 
 
 def settle_identities(store: Store, cache: ExportCache, records: RecordStore, minter: Minter,

@@ -68,9 +68,9 @@ class Spool:
         self.file = tempfile.TemporaryFile(dir=directory, prefix=".kg-spool-") if directory else None
         self.index: dict[str, tuple[str, str, int, int, int]] = {}  # id -> graph, stamp, offset, size, quads
         self.loaded: set[str] = set()  # articles whose graph, as spooled, the store holds (``Writer``)
-        # id -> stamp, offset, size, quads of the version the store held before this build
-        # (an article changed since the last build), as the export cache had it
-        self.before: dict[str, tuple[str, int, int, int]] = {}
+        # id -> stamp, offset, size of the version the store held before this build (an
+        # article changed since the last build), as the export cache had it
+        self.before: dict[str, tuple[str, int, int]] = {}
 
     @classmethod
     def empty(cls) -> "Spool":
@@ -79,24 +79,27 @@ class Spool:
 
     def add(self, built: Built) -> None:
         b = built.blocks
-        offset = self.file.seek(0, os.SEEK_END)
-        self.file.write(b.trig)
-        self.index[built.article] = (b.graph, b.stamp, offset, len(b.trig), b.quads)
+        self.index[built.article] = (b.graph, b.stamp, *self._append(b.trig), b.quads)
 
-    def add_before(self, article: str, stamp: str, trig: bytes, quads: int) -> None:
+    def add_before(self, article: str, stamp: str, trig: bytes) -> None:
         """The version of ``article``'s graph the store holds, with its stamp."""
-        offset = self.file.seek(0, os.SEEK_END)
-        self.file.write(trig)
-        self.before[article] = (stamp, offset, len(trig), quads)
+        self.before[article] = (stamp, *self._append(trig))
 
-    def get_before(self, article: str) -> tuple[str, Built] | None:
-        """The stamp and graph ``add_before`` kept for ``article``, or None."""
+    def get_before(self, article: str) -> Built | None:
+        """The graph ``add_before`` kept for ``article`` (its stamp in its blocks), or None."""
         if article not in self.before:
             return None
-        stamp, offset, size, quads = self.before[article]
+        stamp, offset, size = self.before[article]
+        return Built(article, GraphBlocks(self.index[article][0], stamp, self._read(offset, size)))
+
+    def _append(self, data: bytes) -> tuple[int, int]:
+        offset = self.file.seek(0, os.SEEK_END)
+        self.file.write(data)
+        return offset, len(data)
+
+    def _read(self, offset: int, size: int) -> bytes:
         self.file.seek(offset)
-        graph = self.index[article][0]
-        return stamp, Built(article, GraphBlocks(graph, stamp, self.file.read(size), quads=quads))
+        return self.file.read(size)
 
     def __contains__(self, article: str) -> bool:
         return article in self.index
@@ -104,8 +107,7 @@ class Spool:
     def get(self, article: str) -> Built:
         """The article's graph as mapped (its blocks are in the export cache already)."""
         graph, stamp, offset, size, quads = self.index[article]
-        self.file.seek(offset)
-        return Built(article, GraphBlocks(graph, stamp, self.file.read(size), quads=quads))
+        return Built(article, GraphBlocks(graph, stamp, self._read(offset, size), quads=quads))
 
     def close(self) -> None:
         if self.file is not None:
@@ -126,10 +128,9 @@ class Writer:
     ``store`` now, in bulk loads of ``load_bytes`` (WRITE_BYTES unless given), as mapped:
     Oxigraph loads without the GIL, on a core extraction leaves idle, where after
     extraction the build would wait for it (2,040 articles: the store's loads were 45 s
-    of a 202 s build). The corpus-wide
-    identities change few of these graphs and few of their triples (2,040 articles: 408
-    graphs, 2,108 quads out and 2,278 in, of 774,316), which ``settle_identities`` then
-    patches in place (``patch_graphs``). Of an article the store holds, the version the
+    of a 202 s build). The corpus-wide identities change few of these graphs and few of
+    their triples (2,040 articles: 408 graphs, 2,108 quads out and 2,278 in, of 774,316),
+    which ``settle_identities`` then patches in place (``patch_graphs``). Of an article the store holds, the version the
     export cache had goes to the spool (``Spool.add_before``) before the cache takes the
     new one: ``settle_identities`` patches the store's graph from it too."""
 
@@ -174,7 +175,7 @@ class Writer:
                         self.records.put(item.article, item.blocks.stamp, item.record, PENDING, rows=item.names)
                         self.spool.add(item)
                         if before is not None:  # settle_identities patches it into the new version
-                            self.spool.add_before(item.article, *before)
+                            self.spool.add_before(item.article, *before)  # (stamp, TriG)
                         if self.store is not None and item.article not in self.known:
                             self._early.append(item)
                             self._early_bytes += len(item.blocks.trig)

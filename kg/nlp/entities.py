@@ -49,6 +49,7 @@ MISLABELLED_SURNAME_KINDS = (NORP,)
 # Motor" for "General Motors"): one letter in ten; set for kg.
 NAME_VARIANT_SIMILARITY = 0.9
 _LEADING_THE = re.compile(r"^(?i:the)\s+")
+# Hyphens a tokeniser leaves as tokens of their own ("pro - Noriega").
 HYPHENS = ("-", "\u2010", "\u2011", "\u2013")
 # A trailing possessive marker left inside a span ("Trump's", "Russians'").
 POSSESSIVE = re.compile(r"(?:['\u2019]s?)$")
@@ -652,7 +653,7 @@ def _named_after(name: str, short: "_Cluster", long: "_Cluster") -> bool:
                for f in (full.split() for full in long.names))
 
 
-def _named_before(name: str, short: "_Cluster", long: "_Cluster", lead: int, text: str = "") -> bool:
+def _named_before(name: str, short: "_Cluster", long: "_Cluster", lead: int, text: str) -> bool:
     """A name the text uses before a longer name it begins names something else: "Sony"
     then "Sony Pictures", "Xbox" then "Xbox Live Arcade" (a writer shortens a name after
     giving it in full, not before). A headline (text before ``lead``) comes first but is
@@ -668,8 +669,13 @@ def _named_before(name: str, short: "_Cluster", long: "_Cluster", lead: int, tex
     short_at = _introduced(short, lead)
     if _introduced(long, lead) < short_at:
         return False
-    return not any(lead <= s < short_at for n in long.names for s, _ in whole_word_matches(text[:int(min(
-        short_at, len(text)))], n))
+    for full in long.names:  # given in full before, untagged?
+        for s, _ in whole_word_matches(text, full):
+            if s >= short_at:
+                break
+            if s >= lead:
+                return False
+    return True
 
 
 def _introduced(cluster: "_Cluster", lead: int) -> float:
@@ -940,16 +946,16 @@ class EntityConsolidator:
         names = [m for m in mentions if m.kind in NAME_KINDS]
         values = [m for m in mentions if m.kind not in NAME_KINDS]
         lead = _headline_end(text_of(doc))
-        clusters = self._cluster(names, lead, _opening_sentence(doc, names, lead), text)
+        clusters = self._cluster(names, text, lead, _opening_sentence(doc, names, lead))
         if cfg.find_missed:
             self._find_missed(doc, doc_ents, clusters, mentions, cfg.min_missed_name_chars)
         doc._.kg_entities = self._records(clusters, values, text_of(doc))
         return doc
 
-    def _cluster(self, mentions: list[_Mention], lead: int = 0, opening: tuple[int, int] = (-1, -1),
-                 text: str = "") -> list[_Cluster]:
-        """``lead``: where the headline ends; ``opening``: the start of the first name after
-        it and the end of its sentence; ``text``: the article's."""
+    def _cluster(self, mentions: list[_Mention], text: str, lead: int = 0,
+                 opening: tuple[int, int] = (-1, -1)) -> list[_Cluster]:
+        """``text``: the article's; ``lead``: where the headline ends; ``opening``: the start
+        of the first name after it and the end of its sentence."""
         # A name in capitals (a headline, a dateline "LONDON") is the name written
         # normally elsewhere in the article.
         # Names that differ only in spacing or full stops ("TimeCo", "Time Co") are one.

@@ -470,12 +470,11 @@ class ExportCache:
         db.executemany("INSERT OR IGNORE INTO dirty VALUES (?)", ((k,) for k in blocks.shared))
         self._commit_now_and_then()
 
-    def held(self, graph: str) -> tuple[str, bytes, int] | None:
-        """The stamp, TriG block and quad count the cache holds for ``graph`` (what the store
-        holds where the stamp is the store's), or None."""
-        row = self.db.execute("SELECT stamp, trig, quads FROM graphs WHERE key = ?",
-                              (str(ox.NamedNode(graph)),)).fetchone()
-        return None if row is None else (row[0], zlib.decompress(row[1]), row[2])
+    def held(self, graph: str) -> tuple[str, bytes] | None:
+        """The stamp and TriG block the cache holds for ``graph`` (what the store holds where
+        the stamp is the store's), or None."""
+        row = self.db.execute("SELECT stamp, trig FROM graphs WHERE key = ?", (str(ox.NamedNode(graph)),)).fetchone()
+        return None if row is None else (row[0], zlib.decompress(row[1]))
 
     def _touch(self) -> None:
         """The cache changes: the records of exports written from it go, in the same
