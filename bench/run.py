@@ -52,6 +52,7 @@ KG = [sys.executable, "-m", "kg"]
 # call of ``row(measure, ours, other, ratio, key)`` in ``run``.
 TARGETS = {
     "throughput": (0.85, False, "{:.2f}"),
+    "throughput n": (0.70, False, "{:.2f}"),  # issue 14: several processes against spaCy with as many
     "scaling": (1.6, False, "{:.1f}x"),
     "memory": (1.25, True, "{:.2f}"),
     "export": (10.0, False, "{:.1f}x"),
@@ -223,7 +224,7 @@ def run(args, tmp: Path) -> None:
     spn = spacy_alone(corpus, args.workers, args.pipeline)
     kgn = kg_build(corpus, tmp / "bn", args.workers)
     row(f"throughput, {args.workers} processes", f"kg {words / kgn.seconds:,.0f} words/s",
-        f"spaCy {words / spn.seconds:,.0f} words/s", spn.seconds / kgn.seconds, "throughput")
+        f"spaCy {words / spn.seconds:,.0f} words/s", spn.seconds / kgn.seconds, "throughput n")
     row(f"scaling, {args.workers} workers vs 1", f"{kgn.seconds:.1f} s", f"{kg1.seconds:.1f} s",
         kg1.seconds / kgn.seconds, "scaling")
     same = all((tmp / "b1" / f).read_bytes() == (tmp / "bn" / f).read_bytes() for f in ("kg.ttl", "kg.trig"))

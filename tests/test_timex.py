@@ -524,3 +524,48 @@ def test_story_time_differs_from_the_creation_time(times):
     assert got["March 4, 2015"] == ("DATE", "2015-03-04")
     assert got["Two days later"] == ("DATE", "2015-03-06")
     assert got["last year"] == ("DATE", "2018")
+
+
+def test_a_day_the_model_leaves_out_before_the_month_is_part_of_the_date(times):
+    """"(born 11 February 1970)": the small model tags "11" a number and "February 1970" a
+    date; a range's first end keeps no trailing "to"."""
+    got = _values(times("Smith (born 11 February 1970) joined the club in 1990. The season runs from "
+                        "12 August 2016 to 21 May 2017.", published="2016-02-01"))
+    assert got["11 February 1970"] == ("DATE", "1970-02-11")
+    assert got["12 August 2016"] == ("DATE", "2016-08-12")
+    assert got["21 May 2017"] == ("DATE", "2017-05-21")
+    assert "February 1970" not in got and "August 2016 to" not in got
+
+
+@pytest.mark.parametrize("text", [
+    "He left home at the age of 13 to pursue a career in music.",
+    "She contracted polio when she was four years of age.",
+    "The man, 47 years old, was arrested; his son is six years old.",
+])
+def test_an_age_of_is_not_a_time(times, text):
+    assert times(text, published="2019-03-13") == []
+
+
+def test_years_later_count_from_the_last_year_the_story_gave(times):
+    """"aged ten in 1826": the count is no part of the date; "two years later" is 1828,
+    from the year just given, not from an older full date ("July 4, 1815")."""
+    got = _values(times("He was born on July 4, 1815. He entered the Conservatoire aged ten in 1826 and "
+                        "two years later won first prize."))
+    assert got["1826"] == ("DATE", "1826")
+    assert got["two years later"] == ("DATE", "1828")
+    assert "ten in 1826" not in got
+    values = [(t.text, t.value) for t in times("The planes are expected to start delivering in 2011 and end "
+                                               "two years later.", published="2010-05-01")]
+    assert ("two years later", "2013") in values
+
+
+def test_that_year_and_the_following_year_are_told_from_the_story(times):
+    """"The following year", "that year", "the preceding year": from the year the story
+    last gave (2009), not from the writer's (2019)."""
+    got = _values(times("The plant opened in 2009. The following year it closed, and that year the mayor "
+                        "resigned. Sales had risen from the preceding year. Next year it reopens.",
+                        published="2019-03-13"))
+    assert got["The following year"] == ("DATE", "2010")
+    assert got["that year"] == ("DATE", "2009")
+    assert got["the preceding year"] == ("DATE", "2008")
+    assert got["Next year"] == ("DATE", "2020")  # the writer's: no determiner

@@ -70,7 +70,7 @@ RE_AGO = re.compile(rf"^(?P<n>{NUM}(?:\s+and\s+a\s+half)?|{VAGUE})[\s-]+(?P<unit
                     r"(?P<dir>ago|earlier|later|before|after|previously|from now|hence|back)$", re.I)
 RE_IN = re.compile(rf"^(?:in|within)\s+(?P<n>{NUM})\s+(?P<unit>{UNIT})(?:'s|\s+time)?$", re.I)
 RE_REL = re.compile(r"^(?:(earlier|later)\s+)?(this|last|next|the previous|previous|the following|the coming|"
-                    r"the same|the current|current|coming)\s+"
+                    r"the same|the current|current|coming|that|that same|the preceding|the prior)\s+"
                     r"(week|month|year|quarter|weekend|decade|century|fiscal year)$", re.I)
 RE_REL_AFTER = re.compile(r"^(?:the\s+)?(week|month|year|quarter|day)\s+(before|after|earlier|previous|prior|later)$", re.I)
 RE_REL_WEEKDAY = re.compile(rf"^(this|last|next|past|coming)\s+({WEEKDAY})(?:\s+({PART}))?$", re.I)

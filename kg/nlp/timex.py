@@ -19,9 +19,9 @@ from spacy.attrs import SHAPE
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.nlp.lexicons.time import (ANAPHORIC_DAYS, CLOCK_TIME_ZONES, DISTANCE_NOUNS, FORWARD_LIMITS, FUTURE_AUX, LEADING_NOISE, LEFT_PARTS, MONTHS,
+from kg.nlp.lexicons.time import (AGE_PATTERN, ANAPHORIC_DAYS, ANAPHORIC_RELATIVES, CLOCK_TIME_ZONES, DISTANCE_NOUNS, FORWARD_LIMITS, FUTURE_AUX, LEADING_NOISE, LEFT_PARTS, MONTHS,
                                   NON_TIME_ENTITIES, PAST_AUX, PRESENT_TAGS, RANGE_OPEN, RECENT_NOUNS, SEASONS,
-                                  TEMPORAL_ADJECTIVES, VAGUE_PLURAL_UNITS, VAGUE_QUANTITIES, WEEKDAYS,
+                                  TEMPORAL_ADJECTIVES, TRAILING_NOISE, VAGUE_PLURAL_UNITS, VAGUE_QUANTITIES, WEEKDAYS,
                                   YEAR_NAMED_EVENTS)
 from kg.nlp.spans import text_of
 from kg.nlp.timenorm import (COUNT, NUM, PART, RE_AGO, RE_CLOCK, RE_MDY, SEASON, TZ, UNIT, WEEKDAY_FULL, YEAR,
@@ -54,6 +54,8 @@ EXTRA_PATTERN = re.compile(
 # so a match can only start where a word does.
 _WORD = re.compile(r"\w+")
 _ZONES = {z.lower() for z in CLOCK_TIME_ZONES}
+_AGE = re.compile(AGE_PATTERN)
+_DAY = re.compile(r"(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?")  # a day of the month before its name
 _VAGUE_PLURAL = re.compile(rf"^(?:{'|'.join(VAGUE_PLURAL_UNITS)})$", re.I)
 
 
@@ -90,22 +92,32 @@ class TimeFinder:
         anchor, inferred = _anchor(doc, found, self.infer_anchor)
         out = []
         story = None  # reference time: the latest full date the text gave so far
+        story_year = None  # the year of the latest date of any precision ("in 1826")
         for span, norm in found:
             tense = _tense(span, self.tense_hops)
             if span.start > 0 and doc[span.start - 1].lower_ in FORWARD_LIMITS and tense != "past":
                 tense = "future"  # "open until Friday": the coming one
-            ref = story if story and _anaphoric(norm) else anchor
+            ref = anchor
+            if _anaphoric(norm):
+                # "two years later" counts from the story's last year, "two days later" from its last full date
+                ref = story_year if story_year and _IN_YEARS.search(norm) else story or anchor
             kind, value = normalize(norm, ref, tense=tense, inferred=inferred and ref is anchor)
             own = normalize(norm, None)[1]
             if own and re.fullmatch(r"\d{4}-\d\d-\d\d", own):
                 story = dt.date.fromisoformat(own)
+            if own and re.fullmatch(r"\d{4}(?:-\d\d){0,2}", own):
+                story_year = dt.date(int(own[:4]), 7, 1)  # mid-year: only the year is used
             out.append(TimeRecord(f"t{len(out)}", kind, span.text, value,
                                   [Mention(span.start_char, span.end_char, span.text)]))
         doc._.kg_times = out
         return doc
 
 
-_ANAPHORIC = re.compile(rf"^(?:{'|'.join(ANAPHORIC_DAYS)}|.+\s(?:later|earlier|before|after))$", re.I)
+_ANAPHORIC = re.compile(rf"^(?:{'|'.join(ANAPHORIC_DAYS)}|.+\s(?:later|earlier|before|after)|"
+                        rf"(?:{'|'.join(ANAPHORIC_RELATIVES)})\s+(?:week|month|year|quarter|decade))$", re.I)
+
+
+_IN_YEARS = re.compile(r"\b(?:years?|decades?|centur(?:y|ies))\b", re.I)  # an anaphoric expression in years
 
 
 def _anaphoric(text: str) -> bool:
@@ -218,6 +230,9 @@ def _trim(doc: Doc, ent: Span, max_split_tokens: int) -> list[tuple[Span, str]]:
     """TIMEX3 extents: no leading prepositions; "between 60 and 90 days" -> two; no ages
     written as bare numbers; no fractions ("a quarter of its dealers")."""
     start, end = ent.start, ent.end
+    if start > 0 and _DAY.fullmatch(doc[start - 1].text) and doc[start].lower_.rstrip(".") in MONTHS \
+            and doc[start].text[:1].isupper() and doc[start - 1].ent_type_ in ("", "CARDINAL", "ORDINAL"):
+        start -= 1  # "(born 11 February 1970)" where the model left the day out as a number
     while start > 0 and doc[start - 1].lower_.rstrip(".") in LEFT_PARTS and doc[start - 1].ent_type_ in ("", "DATE", "TIME") \
             and not (doc[start - 1].lower_ in WEEKDAYS and not doc[start - 1].text[:1].isupper()):
         start -= 1
@@ -228,7 +243,7 @@ def _trim(doc: Doc, ent: Span, max_split_tokens: int) -> list[tuple[Span, str]]:
                            or doc[start].lower_ == "as" and start + 1 < end and doc[start + 1].lower_ in ("early", "late")):
         start += 1
     while end > start and (doc[end - 1].is_punct and doc[end - 1].text != ")"
-                           or doc[end - 1].lower_ in ("and", "or", "the", "'s", "\u2019s")):
+                           or doc[end - 1].lower_ in TRAILING_NOISE or doc[end - 1].lower_ in ("the", "'s", "\u2019s")):
         end -= 1
     # "July 24 , 2003" where the model stopped at the day.
     if end + 1 < len(doc) and doc[end].text == "," and re.fullmatch(YEAR, doc[end + 1].text) \
@@ -242,6 +257,12 @@ def _trim(doc: Doc, ent: Span, max_split_tokens: int) -> list[tuple[Span, str]]:
         return []
     if _is_fraction(doc, span) or _not_a_time(span):
         return []
+    # "aged ten in 1826": a count, then the time after its preposition
+    if len(span) > 2 and span[0].like_num and span[1].lower_ in ("in", "on", "at", "by", "since", "during") \
+            and not normalize(text, PROBE)[1]:
+        rest = doc[span.start + 2:span.end]
+        if normalize(rest.text, PROBE)[1]:
+            return _trim(doc, rest, max_split_tokens)
     if len(span) == 1 and re.fullmatch(YEAR, text) and _year_not_time(span[0]):
         return []
     # "15 a year": the count belongs to something else; the set is "a year".
@@ -314,11 +335,14 @@ def _not_a_time(span: Span) -> bool:
     """Model DATEs that are no time: model numbers ("A380-800"), and a unit that only an
     evaluative adjective qualifies ("a great day", "our greatest days")."""
     text = span.text.lower()
-    if re.search(r"-(?:years?|months?|weeks?|days?)-old$", text) or re.match(r"^aged\s", text):
+    if re.search(r"-(?:years?|months?|weeks?|days?)-old$", text) or re.match(r"^aged\s", text) \
+            or _AGE.search(text):
         return True  # an age ("a 30-year-old", "aged 61"), not a time
     nxt = span.doc[span.end] if span.end < len(span.doc) else None
     if nxt is not None and nxt.text == "-" and span.end + 1 < len(span.doc) and span.doc[span.end + 1].lower_ == "old":
         return True  # the same age, the model's span stopping before "-old"
+    if any(_AGE.search(span.doc[span.start:min(span.end + k, len(span.doc))].text.lower()) for k in (1, 2)):
+        return True  # "four years" of "four years of age" or "47 years old"
     if nxt is not None and nxt.lower_ in DISTANCE_NOUNS and "-" in span[-1].text + (span[-2].text if len(span) > 1 else ""):
         return True  # "a ten-minute walk": a distance
     if any(re.fullmatch(r"[A-Z]+\d+[\w-]*|\d+[A-Z]+\w*", t.text) and not re.fullmatch(r"(?:FY|Q|H)\d+|\d+(?:st|nd|rd|th|s)", t.text, re.I)

@@ -78,6 +78,10 @@ DEICTIC_DAYS = {"today": 0, "this day": 0, "earlier today": 0, "later today": 0,
 # date when the text gives one before them, else the creation time (kg.nlp.timex).
 ANAPHORIC_DAYS = {"the same day": 0, "that day": 0, "that same day": 0, "the next day": 1,
                   "the following day": 1, "the day after": 1, "the previous day": -1, "the day before": -1}
+# [TimeML 2.2] [HT reference time] Words before a unit that tell it from the story's time,
+# not the writer's ("that year", "the following month", "the previous week").
+ANAPHORIC_RELATIVES = ("that", "that same", "the same", "the following", "the previous", "the preceding",
+                       "the prior")
 # [TimeML 2.2] Adjectives inside a duration that do not change its length ("five straight
 # weeks", "three consecutive years").
 DURATION_MODIFIERS = ("straight", "consecutive", "successive", "running", "full", "long")
@@ -93,7 +97,7 @@ YEAR_WORDS = {"this year": 0, "last year": -1, "next year": 1, "the same year": 
               "the following year": 1, "the previous year": -1}
 # [HT normThisNextLast] Units shifted from the anchor's by the word before them ("last week").
 RELATIVE_SHIFTS = {"this": 0, "current": 0, "same": 0, "last": -1, "past": -1, "previous": -1,
-                   "next": 1, "following": 1, "coming": 1}
+                   "next": 1, "following": 1, "coming": 1, "that": 0, "that same": 0, "preceding": -1, "prior": -1}
 
 # [tz] Time-zone abbreviations, as written (capitals). Civil zones of the tz database
 # (tzdata files northamerica: EST EDT CST CDT MST MDT PST PDT AKST AKDT HST AST ADT NST NDT;
@@ -126,6 +130,14 @@ TZ_OFFSETS = {"UTC": "Z", "GMT": "Z", "Z": "Z"}
 LEADING_NOISE = {"on", "in", "at", "by", "since", "until", "till", "from", "to", "during", "for",
                  "of", "after", "before", "as", "and", "or", "within", "through", "throughout",
                  "between", "into", "over", "around", "about", "circa", "ca.", "than"}
+# [TimeML 2.2] The same at the end of a span: the word that links it to what follows
+# ("from 12 August 2016 to ..."). Not "before", "after", "since", "over": they can close
+# an expression ("the day before", "ever since", "the year after").
+TRAILING_NOISE = {"on", "in", "at", "by", "until", "till", "from", "to", "during", "for", "of", "as",
+                  "and", "or", "within", "through", "throughout", "between", "into", "than"}
+# [TimeML 2.2] Ages are no time expressions ("at the age of 13", "four years of age", "47
+# years old"; with "aged 61" and "a 30-year-old", kg.nlp.timex._not_a_time).
+AGE_PATTERN = r"(?:^|\s)(?:the\s+)?age\s+of\s|\sof\s+age$|\s(?:years?|months?|weeks?)\s+old$"
 # [TimeML 2.2] Words just before a DATE / TIME entity that belong to it ("this year",
 # "Thursday night").
 LEFT_PARTS = {"this", "last", "next", "early", "late", "mid", "earlier", "later", "every",
