@@ -82,3 +82,15 @@ def test_components_keep_no_state_between_calls(nlp):
         '"We will talk again," she said on Monday.')
     after = {name: {k: id(v) for k, v in vars(pipe).items()} for name, pipe in pipes.items()}
     assert after == before
+
+
+def test_capitalised_words_are_not_split_as_contractions(nlp, extract):
+    """spaCy's exceptions read "Ive", "Im", "Wed" as "I've", "I'm", "We'd"; in news they are
+    a name or a weekday (kg.nlp.lexicons.tokens). Contractions with an apostrophe, and
+    lowercase ones, still split."""
+    words = [t.text for t in nlp.make_doc("Jony Ive met Im Jae-hyun on Wed. I've seen it; we dont know.")]
+    assert words[:3] == ["Jony", "Ive", "met"] and "Im" in words and "Wed" in words
+    assert "'ve" in words and "nt" in words
+    rec = extract("Apple's design chief Jony Ive said Ive would stay. The talks resume Wed, officials said.")
+    assert "Jony Ive" in {e.label for e in rec.entities if e.kind == "PERSON"}
+    assert not {e.label for e in rec.entities} & {"Wed", "d", "ve"}

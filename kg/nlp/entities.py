@@ -35,7 +35,7 @@ from kg.nlp.lexicons.entities import (ABBREVIATED_WORDS, AMOUNT_LABELS, CORPORAT
                                       PLACE_FIRST_WORDS, PLACE_HEADS, PLACE_OF_NOUNS, PLACE_QUALIFIERS,
                                       RELIGION_WORDS, RESULT_VERBS, SCORE, SCORELINE, SHORTENED_ORG_SUFFIXES,
                                       TITLE_SMALL_WORDS, TITLES, YEAR)
-from kg.nlp.lexicons.time import STANDALONE_TIME_ZONES as TIME_ZONES  # "16:15 UTC": a time, not an ORG
+from kg.nlp.lexicons.time import WEEKDAYS, STANDALONE_TIME_ZONES as TIME_ZONES  # "16:15 UTC": a time, not an ORG
 from kg.records import EVENT, LANGUAGE, LAW, NORP, ORG, PERSON, PLACE, PRODUCT, WORK_OF_ART, EntityRecord, Mention
 
 # Kinds whose mentions are names that can be merged and linked across articles; the
@@ -122,6 +122,9 @@ def _clean(doc: Doc, ent, cfg: EntitySettings) -> _Mention | None:
     # A title alone ("Queen", "Prime Minister", "The Chancellor") names no one.
     name = _LEADING_THE.sub("", text)
     if kind == PERSON and all(w.lower().rstrip(".") in TITLES for w in name.split()):
+        return None
+    # A weekday alone is no one's name ("Wed" the model took for a person).
+    if name.lower().rstrip(".") in WEEKDAYS:
         return None
     name = " ".join(name.split())
     weight = cfg.full_name_weight if kind == PERSON and len(name.split()) > 1 else 1

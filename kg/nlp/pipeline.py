@@ -62,11 +62,30 @@ def load_pipeline(name: str = DEFAULT_PIPELINE, components=KG_COMPONENTS,
         raise _not_installed(name) from exc
     if "ner" not in nlp.pipe_names or "parser" not in nlp.pipe_names:
         raise PipelineError(f"spaCy pipeline {name!r} has no ner and parser; kg needs both")
+    _keep_capitalised_words_whole(nlp)
     compile_in_place(nlp)  # the same annotations, a fifth of the time (kg.nlp.attributes)
     nlp.add_pipe("kg_paragraphs", before="parser", config=config.get("kg_paragraphs", {}))
     for comp in components:
         nlp.add_pipe(comp, last=True, config=config.get(comp, {}))
     return nlp
+
+
+def _keep_capitalised_words_whole(nlp: "Language") -> None:
+    """No tokenizer exception splits a capitalised word written without an apostrophe
+    into a contraction ("Ive", "Wed", "Im"; kg.nlp.lexicons.tokens); "I've" and a
+    lowercase "dont" still split."""
+    from spacy.attrs import ORTH
+
+    from kg.nlp.lexicons.tokens import APOSTROPHELESS_CLITICS
+
+    def contraction(text: str, pieces: list[dict]) -> bool:
+        return text[:1].isupper() and not any(c in text for c in "'\u2019.") \
+            and any(p[ORTH].lower() in APOSTROPHELESS_CLITICS for p in pieces[1:])
+
+    rules = nlp.tokenizer.rules
+    kept = {text: pieces for text, pieces in rules.items() if not contraction(text, pieces)}
+    if len(kept) < len(rules):
+        nlp.tokenizer.rules = kept
 
 
 def pipeline_meta(name: str) -> tuple[str, str]:

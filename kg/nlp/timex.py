@@ -198,7 +198,8 @@ def _counted(tok) -> bool:
 
 def _keep_extra(span: Span) -> bool:
     first, last = span[0], span[-1]
-    if any(t.ent_type_ in NON_TIME_ENTITIES and t.lower_ not in _ZONES for t in span):
+    if any(t.ent_type_ in NON_TIME_ENTITIES and t.lower_ not in _ZONES and t.lower_.rstrip(".") not in WEEKDAYS
+           for t in span):
         return False
     nxt = span.doc[span.end] if span.end < len(span.doc) else None
     if first.lower_ in ("now", "soon") and (first.pos_ != "ADV" or (nxt is not None and nxt.text.startswith("-"))
