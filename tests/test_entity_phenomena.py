@@ -125,6 +125,24 @@ def test_club_named_after_its_city_in_a_result(ents_nlp):
     assert by["Liverpool"].kind == "ORG" and by["Porto"].kind == "ORG"  # no "Porto 3-1"
 
 
+def test_a_club_whose_name_ends_in_a_club_word_is_an_organisation(ents_nlp):
+    """"Manchester United", "Wigan Athletic": the model's PERSON or GPE is outweighed by
+    the club word (ORG_NAME_SUFFIXES), as for "... Ltd" or "... FC"."""
+    text = "Manchester United sacked its manager. Wigan Athletic drew with Bracknell Rovers."
+    recs = with_ents(ents_nlp, text, [("Manchester United", 0, "PERSON"), ("Wigan Athletic", 0, "GPE"),
+                                      ("Bracknell Rovers", 0, "PERSON")])
+    assert [r.kind for r in recs] == ["ORG", "ORG", "ORG"]
+
+
+def test_a_nationality_used_as_a_noun_is_a_person_not_the_country(ents_nlp):
+    """"The Jamaican crossed the line": one of its people (kg:NationalityOrGroup), not
+    Jamaica, which would be the agent of "crossed"; "the Jamaican team" keeps the country."""
+    recs = with_ents(ents_nlp, "The Jamaican crossed the line first.", [("Jamaican", 0, "NORP")])
+    assert [r.kind for r in recs if r.label.startswith("Jamaica")] == ["NORP"]
+    recs = with_ents(ents_nlp, "The Jamaican team cheered.", [("Jamaican", 0, "NORP")])
+    assert [(r.kind, r.label) for r in recs if r.label.startswith("Jamaica")] == [("PLACE", "Jamaica")]
+
+
 def test_city_outside_a_result_stays_a_place(ents_nlp):
     by = _by_mention(_records(ents_nlp, "She flew from Liverpool to Porto."))
     assert by["Liverpool"].kind == "PLACE" and by["Porto"].kind == "PLACE"

@@ -26,7 +26,7 @@ from kg.nlp.spans import text_of
 from kg.nlp import gazetteer
 from kg.nlp.keys import entity_key, key_name
 from kg.nlp.lexicons import ontonotes as onto
-from kg.nlp.lexicons.dependencies import APPOS, ATTR, CONJ, DOBJ, NEG, NSUBJ, POBJ
+from kg.nlp.lexicons.dependencies import APPOS, ATTR, CONJ, DET, DOBJ, NEG, NSUBJ, NSUBJPASS, POBJ
 from kg.nlp.lexicons.entities import (ABBREVIATED_WORDS, AMOUNT_LABELS, CORPORATE_SUFFIXES, DEFINITION_HEADS,
                                       FLIGHT_WORDS, GROUP_BODIES, INSTITUTION_HEADS, LABEL_KINDS, LANGUAGE_VERBS,
                                       MAX_TITLE_WORDS, MODEL_DESIGNATION, NAME_AFFIXES, NAME_FUNCTION_WORDS, NAME_SUFFIX,
@@ -179,11 +179,19 @@ def _clean(doc: Doc, ent, cfg: EntitySettings) -> _Mention | None:
             m.kind, m.weight, m.name = LANGUAGE, cfg.descriptor_weight, f"{name} language"
         elif found is not None:
             place, plural = found
-            if plural or tokens[-1].tag_ in ("NNS", "NNPS"):
+            # "the Jamaicans", and "The Jamaican crossed the line": people of the country
+            # (a noun with its determiner), not the country
+            if plural or tokens[-1].tag_ in ("NNS", "NNPS") or _nationality_noun(tokens[-1]):
                 m.group_of = place
             else:
                 m.kind, m.place = PLACE, place
     return m
+
+
+def _nationality_noun(tok) -> bool:
+    """A demonym used as a noun for a person: the head of a noun phrase with a determiner
+    ("The Jamaican crossed the line", "a Briton"), not a modifier ("the Jamaican sprinter")."""
+    return tok.dep_ in (NSUBJ, NSUBJPASS, DOBJ, POBJ, ATTR, APPOS) and any(c.dep_ == DET for c in tok.children)
 
 
 def _strip_end(text: str) -> str:

@@ -68,6 +68,10 @@ ORG_NAME_SUFFIXES = {
     "media", "pictures", "labs", "software", "energy",
     "oil", "petroleum", "pharmaceuticals", "electric", "electronics", "communications",
     "records", "orchestra", "films", "productions", "publishing", "entertainment", "fc",
+    # the last words of sports clubs' names that name no place or person ("Manchester
+    # United", "Blackburn Rovers", "Wigan Athletic", "Queens Park Rangers"; Wikipedia, "List
+    # of football clubs in England"); not "City", "Town", "County": also places' last words
+    "united", "rovers", "athletic", "albion", "wanderers", "hotspur", "rangers",
 }
 # First words that make a name an organisation's ("Air France", "Bank of America"); written for kg.
 ORG_NAME_PREFIXES = {"air", "bank", "banco", "university", "ministry", "department", "council"}
