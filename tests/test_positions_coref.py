@@ -59,6 +59,25 @@ def test_pronouns_follow_the_subject(pnlp):
     assert "She" in [m.text for m in merkel.mentions]
 
 
+@pytest.mark.parametrize("text,pronoun,person", [
+    ("Angela Merkel spoke to MPs on Monday. Jeremy Corbyn accused her of running down the clock.", "her",
+     "Angela Merkel"),
+    ("John Smith met Peter Jones on Monday. Smith told him about the plan.", "him", "Peter Jones"),
+    ("John Smith met Peter Jones on Monday. Smith spoke to him about the plan.", "him", "Peter Jones"),
+])
+def test_an_object_pronoun_is_not_its_own_verbs_subject(pnlp, text, pronoun, person):
+    """Binding theory's principle B (Lappin & Leass's syntactic filter): "Corbyn accused
+    her" cannot be Corbyn, though he is the salient subject."""
+    doc = pnlp(text)
+    owner = [e.label for e in doc._.kg_entities for m in e.mentions if m.text == pronoun]
+    assert owner == [person]
+
+
+def test_a_reflexive_pronoun_is_its_verbs_subject(pnlp):
+    doc = pnlp("John Smith met Peter Jones on Monday. Smith gave himself a week.")
+    assert [e.label for e in doc._.kg_entities for m in e.mentions if m.text == "himself"] == ["John Smith"]
+
+
 def test_company_descriptions_and_its(pnlp):
     doc = pnlp("General Motors said on Monday that it would cut jobs. The company blamed its falling sales.")
     gm = next(e for e in doc._.kg_entities if e.label == "General Motors")

@@ -18,7 +18,7 @@ from spacy.symbols import NOUN, PRON
 from spacy.tokens import Doc, Span
 
 from kg.nlp.lexicons.coreference import CITY, COUNTRY, DESCRIPTION_HEADS, IT_ARGUMENT_DEPS, PRONOUNS
-from kg.nlp.lexicons.dependencies import COMPOUND, DET, SUBJECTS
+from kg.nlp.lexicons.dependencies import COMPOUND, DATIVE, DET, DOBJ, POBJ, PREP, SUBJECTS
 from kg.nlp.spans import text_of
 from kg.records import PLACE, Mention
 from kg.nlp.quotes import quoted_regions
@@ -107,6 +107,7 @@ class Coreference:
         the sentences before (subject salience, Lappin & Leass 1994), else the most recent."""
         sent_of = ctx.sent_of
         here = sent_of[tok.i]
+        clause = _own_clause_verb(tok)
         candidates = []
         # Mentions starting after ``start`` also end after it: the scan begins before them.
         spans = ctx.spans
@@ -120,11 +121,27 @@ class Coreference:
             if not _compatible(ent, kind) or (g and gender.get(ent.id, g) != g):
                 continue
             candidates.append((span, ent))
+        if clause is not None:  # "Corbyn accused her": not Corbyn, by any of his mentions
+            bound = {id(ent) for span, ent in candidates if span.root.head.i == clause and ctx.root_dep(span) in SUBJECTS}
+            candidates = [(span, ent) for span, ent in candidates if id(ent) not in bound]
         for back in range(self.window_sentences + 1):
             for span, ent in candidates:
                 if sent_of[span.start] == here - back and ctx.root_dep(span) in SUBJECTS:
                     return ent
         return candidates[0][1] if candidates else None
+
+
+def _own_clause_verb(tok) -> int | None:
+    """The verb whose object a non-reflexive pronoun is ("Corbyn accused her", "spoke to
+    him"): its subject is not the pronoun's antecedent (binding theory's principle B; the
+    syntactic filter of Lappin & Leass 1994). None for subjects, possessives and "-self"."""
+    if tok.lower_.endswith(("self", "selves")):
+        return None
+    if tok.dep_ in (DOBJ, DATIVE):
+        return tok.head.i
+    if tok.dep_ == POBJ and tok.head.dep_ == PREP:
+        return tok.head.head.i
+    return None
 
 
 class _Mentions:
