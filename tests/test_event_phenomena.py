@@ -30,6 +30,13 @@ def test_event_words_of_other_domains_have_their_classes(extract):
     assert {w: ev[w].type for w in expected if w in ev} == expected
 
 
+def test_born_is_a_birth_and_bearing_a_cost_is_not(extract):
+    """"born" is "bear" to the lemmatiser (VERB_FORM_CLASSES)."""
+    ev = _events(extract("Smith was born in Leeds in 1950. His family bore the cost of the move."))
+    assert ev["born"].type == "LifeEvent"
+    assert ev["bore"].type != "LifeEvent"
+
+
 def test_a_disaster_striking_is_the_disaster(extract):
     rec = extract("An earthquake struck southern Chile on Sunday. Workers went on strike.")
     ev = _events(rec)

@@ -40,7 +40,7 @@ from kg.nlp.lexicons.events import (AUXILIARY_DEPS, CONVERSION_NOUN_EXCLUDED, CO
                                     OBJECT_CONTROL_VERBS, OBJECT_DEPS, PASSIVE_AUX_DEPS, PASSIVE_SUBJECT_DEPS,
                                     PLACE_PREPS, PREDICATIVE_DEPS, PREPOSITIONAL_DEPS, RECIPIENT_CLASSES,
                                     RECIPIENT_PREPS, RELATIVE_TAGS, SOURCE_AGENT_CLASSES, SUBJECT_DEPS, SUPPORT_VERBS,
-                                    VERB_CLASS, WITH_ACTOR_CLASSES)
+                                    VERB_CLASS, VERB_FORM_CLASSES, WITH_ACTOR_CLASSES)
 from kg.nlp.spans import Columns, MentionIndex
 
 # Dependency labels by which a time expression attached to the event word is its time.
@@ -170,7 +170,7 @@ def _event_class(col: Columns, i: int, deverbal: Nominalisations) -> tuple[str, 
         # property of its noun; only a listed event verb ("the proposed deal") stays.
         if col.dep[i] == AMOD and col.tag[i] in ("VBG", "VBN") and lemma not in VERB_CLASS:
             return None
-        return VERB_CLASS.get(lemma, "Occurrence"), lemma
+        return VERB_FORM_CLASSES.get(col.lower[i]) or VERB_CLASS.get(lemma, "Occurrence"), lemma
     if _headline_verb(col, i):
         return VERB_CLASS[lemma], lemma
     if pos == "NOUN":

@@ -110,6 +110,9 @@ VERB_CLASSES: dict[str, tuple[str, ...]] = {
     "Performance": ("perform", "sing", "star", "premiere", "broadcast", "air", "stream", "dance",
                     "exhibit", "celebrate", "entertain", "headline"),
 }
+# Word forms whose class their lemma does not tell: "born" (ACE 2005 Life.Be-Born) is "bear"
+# to the lemmatiser, as in "bear the cost".
+VERB_FORM_CLASSES = {"born": "LifeEvent"}
 # class local name -> event nouns (lemmas; multiword as written)
 NOUN_CLASSES: dict[str, tuple[str, ...]] = {
     "Consultation": ("summit", "meeting", "press conference", "news conference", "conference", "talk",
