@@ -1,6 +1,8 @@
 """Events with roles (kg_events), the taxonomy, and quotations (kg_quotes)."""
 from __future__ import annotations
 
+import pytest
+
 from pathlib import Path
 
 import rdflib
@@ -183,6 +185,30 @@ def test_quotation_opened_after_its_cue_and_continued(extract):
     assert [(q.text, names.get(q.speaker), q.direct) for q in rec.quotes] == [
         ("We have listened to everyone and the plan is fair.", "Tom Brown", True),
         ("Nobody will lose out under these changes.", "Tom Brown", True)]
+
+
+def test_a_quotation_continued_past_the_sentences_near_its_cue_keeps_its_speaker(extract):
+    """The cue is two sentences back, inside nothing the continuation touches: the
+    paragraph the open one continues gives its speaker."""
+    rec = extract('The chancellor defended the budget.\n\n"We have taken difficult decisions," Tom Brown told '
+                  'the BBC. "They are paying off for families.\n\n"But there is more to do, and we will not stop '
+                  'now."\n\nAnalysts were unconvinced.')
+    names = {e.id: e.label for e in rec.entities}
+    assert [(q.text, names.get(q.speaker)) for q in rec.quotes if q.direct] == [
+        ("We have taken difficult decisions,", "Tom Brown"), ("They are paying off for families.", "Tom Brown"),
+        ("But there is more to do, and we will not stop now.", "Tom Brown")]
+
+
+@pytest.mark.parametrize("text,speaker", [
+    ('Sarah Jones said the school was full. Her colleague Tom Hart added that the new building was a great '
+     'success.', "Tom Hart"),
+    ("The minister was away. His spokesman John Smith said that the talks would continue next week.", "John Smith"),
+])
+def test_the_name_in_apposition_to_the_subject_is_the_speaker(extract, text, speaker):
+    """"Her colleague Tom Hart added": Tom Hart, not "her"; "his spokesman John Smith"."""
+    rec = extract(text)
+    names = {e.id: e.label for e in rec.entities}
+    assert [names.get(q.speaker) for q in rec.quotes if not q.direct][-1] == speaker
 
 
 def test_unclosed_quotation_before_a_paragraph_of_narration_is_no_quote_and_a_wrapped_one_goes_on(extract):

@@ -19,7 +19,7 @@ from spacy.symbols import VERB
 from spacy.tokens import Doc, Span, Token
 
 from kg.records import NORP, ORG, PERSON, PLACE, Mention, QuoteRecord
-from kg.nlp.lexicons.dependencies import CCOMP, COMPOUND, POBJ, POSS, PREP, SUBJECTS
+from kg.nlp.lexicons.dependencies import APPOS, CCOMP, COMPOUND, POBJ, POSS, PREP, SUBJECTS
 from kg.nlp.lexicons.quotes import (ACCORDING, CLOSING_ONLY, CUE_VERBS, OPENING_ONLY, QUOTE_MARKS,
                                     SPEAKER_PRONOUNS)
 from kg.nlp.spans import MentionIndex, text_of
@@ -58,14 +58,21 @@ class QuoteFinder:
         for span in spans:
             if span is not None:
                 inside.update(range(span.start, span.end))
+        text = text_of(doc)
+        opened = None  # the quote of the paragraph before, if it was left open at its end
         for (start, end), span in zip(regions, spans):
             if span is None:
                 continue
-            inner = text_of(doc)[start + 1:end - 1].strip()
+            inner = text[start + 1:end - 1].strip()
             if len(inner.split()) < self.min_words and not any(t.pos_ in ("VERB", "AUX") for t in span):
                 continue
             cue = self._cue(doc, span, inside)
             speaker = self._speaker(cue, ent_index, kinds, persons, start) if cue is not None else None
+            if cue is None and opened is not None and not text[opened[0]:start].strip():
+                # A paragraph that opens a quotation the one before left open goes on with
+                # it (British and wire style): the same speaker, through the same cue.
+                cue, speaker = opened[1], opened[2]
+            opened = (end, cue, speaker) if text[end - 1] not in QUOTE_MARKS else None
             out.append(QuoteRecord(
                 id="", text=inner, start=start + 1 + (len(text_of(doc)[start + 1:end - 1]) - len(text_of(doc)[start + 1:end - 1].lstrip())),
                 end=start + 1 + len(text_of(doc)[start + 1:end - 1].rstrip()), speaker=speaker,
@@ -145,6 +152,10 @@ class QuoteFinder:
         for c in cue.children:
             if c.dep_ in SUBJECTS:
                 eid = ent_index.token(c)
+                if kinds.get(eid) not in _SPEAKER_KINDS:  # none, or "his spokesman" (unnamed)
+                    eid = None
+                if eid is None:  # "her colleague Tom Hart": the one named in apposition speaks
+                    eid = next((ent_index.token(g) for g in c.children if g.dep_ == APPOS and ent_index.token(g)), None)
                 if eid is None:
                     for g in c.children:  # "a spokesman for GM": the organisation speaks
                         if g.dep_ in (COMPOUND, POSS) or g.dep_ == PREP:
@@ -155,11 +166,12 @@ class QuoteFinder:
                 if eid is None and c.pos_ == "PRON" and c.lower_ in SPEAKER_PRONOUNS:
                     prior = [pid for start, pid in persons if start < before]
                     eid = prior[-1] if prior else None
-                if eid is not None and kinds.get(eid) in (PERSON, ORG, PLACE, NORP):
+                if eid is not None and kinds.get(eid) in _SPEAKER_KINDS:
                     return eid
         return None
 
 
+_SPEAKER_KINDS = (PERSON, ORG, PLACE, NORP)
 _QUOTE_OR_LINE = re.compile(f"[{re.escape(QUOTE_MARKS)}\n]")
 
 
