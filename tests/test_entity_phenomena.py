@@ -143,6 +143,20 @@ def test_a_nationality_used_as_a_noun_is_a_person_not_the_country(ents_nlp):
     assert [(r.kind, r.label) for r in recs if r.label.startswith("Jamaica")] == [("PLACE", "Jamaica")]
 
 
+def test_a_party_the_model_calls_a_person_is_the_party(ents_nlp):
+    """No one is named "Labour" or "Lib Dem" (PARTY_BODIES); "Christian" may be a name."""
+    recs = with_ents(ents_nlp, "Labour came third. Lib Dem leader Tim Farron was pleased. Christian scored twice.",
+                     [("Labour", 0, "PERSON"), ("Lib Dem", 0, "PERSON"), ("Tim Farron", 0, "PERSON"),
+                      ("Christian", 0, "PERSON")])
+    assert [(r.kind, r.label) for r in recs] == [("ORG", "Labour Party"), ("ORG", "Liberal Democrats"),
+                                                 ("PERSON", "Tim Farron"), ("PERSON", "Christian")]
+
+
+def test_a_partys_members_untagged_are_the_party_but_not_a_modifier(ents_nlp):
+    recs = with_ents(ents_nlp, "The Tories lost the vote. Labour costs rose.", [])
+    assert [(r.kind, r.label) for r in recs if r.kind == "ORG"] == [("ORG", "Conservative Party")]
+
+
 def test_city_outside_a_result_stays_a_place(ents_nlp):
     by = _by_mention(_records(ents_nlp, "She flew from Liverpool to Porto."))
     assert by["Liverpool"].kind == "PLACE" and by["Porto"].kind == "PLACE"

@@ -26,14 +26,14 @@ from kg.nlp.spans import text_of
 from kg.nlp import gazetteer
 from kg.nlp.keys import entity_key, key_name
 from kg.nlp.lexicons import ontonotes as onto
-from kg.nlp.lexicons.dependencies import APPOS, ATTR, CONJ, DET, DOBJ, NEG, NSUBJ, NSUBJPASS, POBJ
+from kg.nlp.lexicons.dependencies import AMOD, APPOS, ATTR, COMPOUND, CONJ, DET, DOBJ, NEG, NSUBJ, NSUBJPASS, POBJ
 from kg.nlp.lexicons.entities import (ABBREVIATED_WORDS, AMOUNT_LABELS, CORPORATE_SUFFIXES, DEFINITION_HEADS,
                                       FLIGHT_WORDS, GROUP_BODIES, INSTITUTION_HEADS, LABEL_KINDS, LANGUAGE_VERBS,
                                       MAX_TITLE_WORDS, MODEL_DESIGNATION, NAME_AFFIXES, NAME_FUNCTION_WORDS, NAME_SUFFIX,
                                       NAMED_AFTER_HEADS, OF_WORDS, ORG_DESCRIPTOR_ENDING, ORG_DESCRIPTORS,
                                       ORG_NAME_PREFIXES, ORG_NAME_SUFFIXES, ORG_NAME_WORDS, PERSON_DESCRIPTORS,
                                       PLACE_FIRST_WORDS, PLACE_HEADS, PLACE_OF_NOUNS, PLACE_QUALIFIERS,
-                                      RELIGION_WORDS, RESULT_VERBS, SCORE, SCORELINE, SHORTENED_ORG_SUFFIXES,
+                                      PARTY_BODIES, PARTY_WORDS, RELIGION_WORDS, RESULT_VERBS, SCORE, SCORELINE, SHORTENED_ORG_SUFFIXES,
                                       TITLE_SMALL_WORDS, TITLES, YEAR)
 from kg.nlp.lexicons.time import WEEKDAYS, STANDALONE_TIME_ZONES as TIME_ZONES  # "16:15 UTC": a time, not an ORG
 from kg.records import EVENT, LANGUAGE, LAW, NORP, ORG, PERSON, PLACE, PRODUCT, WORK_OF_ART, EntityRecord, Mention
@@ -167,7 +167,8 @@ def _clean(doc: Doc, ent, cfg: EntitySettings) -> _Mention | None:
     if defined is not None:
         kind, weight = defined, cfg.definition_weight
     m = _Mention(start, end, text, kind, name, weight, cut=_cut_name(doc, tokens), defined=defined is not None)
-    if kind in (NORP, ORG) and name in GROUP_BODIES:  # "Catholics", "Republican": the church, the party
+    if (kind in (NORP, ORG) or kind == PERSON and GROUP_BODIES.get(name) in PARTY_BODIES) and name in GROUP_BODIES:
+        # "Catholics", "Republican": the church, the party; "Labour" taken for a person
         m.kind, m.name = ORG, GROUP_BODIES[name]
         return m
     if kind == LANGUAGE:  # the language, not the country its name shares ("Spanish")
@@ -439,10 +440,12 @@ def _quoted_titles(doc: Doc, weight: int) -> list[_Mention]:
 
 def _religion_names(doc: Doc) -> list[_Mention]:
     """The words that name a religion or a church whatever their context ("converted to
-    Protestantism", "a Protestant minister"), where the model left them untagged: mentions
-    of the body (GROUP_BODIES), unless part of a longer name ("Catholic University")."""
+    Protestantism", "a Protestant minister"), and a party's members as a noun ("the Tories
+    lost"), where the model left them untagged: mentions of the body (GROUP_BODIES), unless
+    part of a longer name ("Catholic University")."""
     return [_Mention(t.idx, t.idx + len(t.text), t.text, ORG, GROUP_BODIES[t.text])
-            for t in _tokens_where(doc, ORTH, _RELIGION_IDS) if t.text in RELIGION_WORDS and not t.ent_type_
+            for t in _tokens_where(doc, ORTH, _RELIGION_IDS) if not t.ent_type_
+            and (t.text in RELIGION_WORDS or t.text in PARTY_WORDS and t.dep_ not in (COMPOUND, AMOD))
             and not _inside_longer_name(doc, t.idx, t.idx + len(t.text))]
 
 
@@ -464,7 +467,7 @@ def _string_ids(values) -> numpy.ndarray:
     return numpy.array(sorted({StringStore().as_int(v) for v in values}), dtype="uint64")
 
 
-_APPOS_ID, _BE_ID, _RELIGION_IDS = _string_ids((APPOS,)), _string_ids(("be",)), _string_ids(RELIGION_WORDS)
+_APPOS_ID, _BE_ID, _RELIGION_IDS = _string_ids((APPOS,)), _string_ids(("be",)), _string_ids(RELIGION_WORDS | PARTY_WORDS)
 
 
 def _capitalised_words(doc: Doc) -> set[str]:

@@ -103,7 +103,8 @@ NAME_SUFFIX = re.compile(r"(?:[IVX]+|Jr|Sr|Jnr|Snr)")
 # are one entity ("Muslims", "Islamic", "Islam"). Religions: Wikipedia "Major religious
 # groups" (the Abrahamic and Indian religions and their main Christian denominations);
 # parties: the major parties of the US, UK, Canada and Australia and the historical Nazi
-# and Communist parties.
+# and Communist parties (Wikipedia "List of political parties in the United Kingdom" for
+# the Liberal Democrats' short forms).
 GROUP_BODIES = {
     "Christian": "Christianity", "Christians": "Christianity", "Christianity": "Christianity",
     "Catholic": "Catholic Church", "Catholics": "Catholic Church", "Catholicism": "Catholic Church",
@@ -128,10 +129,18 @@ GROUP_BODIES = {
     "Tories": "Conservative Party", "Labour": "Labour Party", "Liberal": "Liberal Party",
     "Liberals": "Liberal Party", "Communist": "Communist Party", "Communists": "Communist Party",
     "Nazi": "Nazi Party", "Nazis": "Nazi Party",
+    "Lib Dem": "Liberal Democrats", "Lib Dems": "Liberal Democrats", "Liberal Democrat": "Liberal Democrats",
+    "Liberal Democrats": "Liberal Democrats",
 }
+# Of those, the political parties: a word of theirs the model calls a person ("Labour came
+# third", "Lib Dem leader Tim Farron") is the party all the same; no one is named so.
+PARTY_BODIES = {body for body in GROUP_BODIES.values() if "Party" in body} | {"Liberal Democrats"}
 # Of those, the words that name a religion whatever their context: an untagged one is a
 # mention too ("converted to Protestantism"); the others are adjectives, names' first words.
-RELIGION_WORDS = {w for w, body in GROUP_BODIES.items() if "Party" not in body} - {"Christian", "Shia", "Sunni"}
+RELIGION_WORDS = {w for w, body in GROUP_BODIES.items() if body not in PARTY_BODIES} - {"Christian", "Shia", "Sunni"}
+# Parties' members as a plural noun ("the Tories lost", "Republicans blocked the bill"): an
+# untagged one is a mention too, unless it modifies a noun. Not "Labour": "Labour costs".
+PARTY_WORDS = {"Tories", "Conservatives", "Republicans", "Democrats"}
 # Prefixes that make an adjective of a name with a hyphen ("pro-Noriega forces", "anti-
 # Trump", "ex-Ketama", "non-Muslims"): the name is the part after the hyphen, a mention of
 # its entity (CGEL 19.3, "prefixation"; Wikipedia "English prefix"). Name particles that
