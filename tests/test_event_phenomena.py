@@ -37,6 +37,12 @@ def test_born_is_a_birth_and_bearing_a_cost_is_not(extract):
     assert ev["bore"].type != "LifeEvent"
 
 
+def test_a_verb_whose_lemma_lost_its_final_e_keeps_its_class(extract):
+    """The lemmatiser gives "fin" for "fined": the listed "fine" is meant."""
+    ev = _events(extract("The firm was fined again in May."))
+    assert (ev["fined"].type, ev["fined"].label) == ("LegalAction", "fine")
+
+
 def test_a_disaster_striking_is_the_disaster(extract):
     rec = extract("An earthquake struck southern Chile on Sunday. Workers went on strike.")
     ev = _events(rec)

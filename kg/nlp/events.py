@@ -170,6 +170,8 @@ def _event_class(col: Columns, i: int, deverbal: Nominalisations) -> tuple[str, 
         # property of its noun; only a listed event verb ("the proposed deal") stays.
         if col.dep[i] == AMOD and col.tag[i] in ("VBG", "VBN") and lemma not in VERB_CLASS:
             return None
+        if lemma not in VERB_CLASS and lemma + "e" in VERB_CLASS and col.lower[i].startswith(lemma + "e"):
+            lemma += "e"  # "fined" -> "fin": the lemmatiser dropped the stem's final "e"
         return VERB_FORM_CLASSES.get(col.lower[i]) or VERB_CLASS.get(lemma, "Occurrence"), lemma
     if _headline_verb(col, i):
         return VERB_CLASS[lemma], lemma
