@@ -157,6 +157,15 @@ def test_a_partys_members_untagged_are_the_party_but_not_a_modifier(ents_nlp):
     assert [(r.kind, r.label) for r in recs if r.kind == "ORG"] == [("ORG", "Conservative Party")]
 
 
+def test_a_place_placed_in_its_region_outweighs_the_models_org_elsewhere(ents_nlp):
+    """"Edmonton, Alberta": the AP convention that places a place (as for a name the model
+    took for a person) counts as a descriptor, and outvotes two stray ORG labels."""
+    text = "Cy Becker is a neighbourhood in northeast Edmonton, Alberta. Edmonton has grown, and Edmonton is cold."
+    recs = with_ents(ents_nlp, text, [("Edmonton", 0, "GPE"), ("Alberta", 0, "GPE"), ("Edmonton", 1, "ORG"),
+                                      ("Edmonton", 2, "ORG")])
+    assert [(r.kind, len(r.mentions)) for r in recs if r.label == "Edmonton"] == [("PLACE", 3)]
+
+
 def test_city_outside_a_result_stays_a_place(ents_nlp):
     by = _by_mention(_records(ents_nlp, "She flew from Liverpool to Porto."))
     assert by["Liverpool"].kind == "PLACE" and by["Porto"].kind == "PLACE"

@@ -143,9 +143,9 @@ def _clean(doc: Doc, ent, cfg: EntitySettings) -> _Mention | None:
     # "Funen , Denmark", "Danbury , Connecticut": a name the model took for a person or a
     # company that the text places in a country or a province is a place (the
     # "City, State" convention of the AP Stylebook datelines and addresses).
-    if described is None and (kind == PERSON or kind == ORG and len(tokens) == 1) \
+    if described is None and (kind in (PERSON, PLACE) or kind == ORG and len(tokens) == 1) \
             and _placed_in_region(doc, tokens[-1]):
-        described = PLACE
+        described = PLACE  # and a place so placed outweighs the model's ORG on its other mentions
     # A lone name the model tags PERSON that is a big city (GeoNames population) is taken
     # as the city: the gazetteer outweighs one stray label.
     sporting = _sport_result(doc, tokens)
@@ -218,8 +218,8 @@ def _placed_in_region(doc: Doc, last) -> bool:
     first = last.i + 2
     for end in range(min(first + 3, len(doc)), first, -1):
         words = doc[first:end]
-        if not words[0].text[:1].isupper() or not gazetteer.is_region(words.text):
-            continue
+        if not words[0].text[:1].isupper() or words[-1].is_punct or not gazetteer.is_region(words.text):
+            continue  # (not "Alberta." with the next sentence's first word after it)
         after = doc[end] if end < len(doc) else None
         return after is None or not (after.tag_ == "POS" or after.pos_ == "PROPN" and after.text[:1].isupper())
     return False
