@@ -166,6 +166,22 @@ def test_a_place_placed_in_its_region_outweighs_the_models_org_elsewhere(ents_nl
     assert [(r.kind, len(r.mentions)) for r in recs if r.label == "Edmonton"] == [("PLACE", 3)]
 
 
+def test_a_body_named_after_two_areas_is_not_cut(ents_nlp):
+    """"Devon and Cornwall Police" tagged as "Devon" (a person) and "Cornwall Police" is one
+    police force (JOINT_AREA_BODY_WORDS); "Britain and Barclays Bank" stays two."""
+    recs = with_ents(ents_nlp, "Devon and Cornwall Police said a man was arrested.",
+                     [("Devon", 0, "PERSON"), ("Cornwall Police", 0, "ORG")])
+    assert [(r.kind, r.label) for r in recs if r.kind != "UNNAMED"] == [("ORG", "Devon and Cornwall Police")]
+    recs = with_ents(ents_nlp, "Britain and Barclays Bank disagreed.", [("Britain", 0, "GPE"), ("Barclays Bank", 0, "ORG")])
+    assert sorted(r.label for r in recs) == ["Barclays Bank", "United Kingdom"]
+
+
+def test_a_name_does_not_end_with_a_function_word(ents_nlp):
+    recs = with_ents(ents_nlp, "Crews from Bedfordshire Fire and Rescue Service attended.",
+                     [("Bedfordshire Fire and", 0, "ORG")])
+    assert [r.mentions[0].text for r in recs if r.kind == "ORG"] == ["Bedfordshire Fire"]
+
+
 def test_city_outside_a_result_stays_a_place(ents_nlp):
     by = _by_mention(_records(ents_nlp, "She flew from Liverpool to Porto."))
     assert by["Liverpool"].kind == "PLACE" and by["Porto"].kind == "PLACE"

@@ -20,7 +20,7 @@ from spacy.attrs import DEP, IDX, LEMMA, LENGTH, ORTH, SENT_START
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.strings import StringStore
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from kg.nlp.spans import text_of
 from kg.nlp import gazetteer
@@ -28,7 +28,7 @@ from kg.nlp.keys import entity_key, key_name
 from kg.nlp.lexicons import ontonotes as onto
 from kg.nlp.lexicons.dependencies import AMOD, APPOS, ATTR, COMPOUND, CONJ, DET, DOBJ, NEG, NSUBJ, NSUBJPASS, POBJ
 from kg.nlp.lexicons.entities import (ABBREVIATED_WORDS, AMOUNT_LABELS, CORPORATE_SUFFIXES, DEFINITION_HEADS,
-                                      FLIGHT_WORDS, GROUP_BODIES, INSTITUTION_HEADS, LABEL_KINDS, LANGUAGE_VERBS,
+                                      FLIGHT_WORDS, GROUP_BODIES, INSTITUTION_HEADS, JOINT_AREA_BODY_WORDS, LABEL_KINDS, LANGUAGE_VERBS,
                                       MAX_TITLE_WORDS, MODEL_DESIGNATION, NAME_AFFIXES, NAME_FUNCTION_WORDS, NAME_SUFFIX,
                                       NAMED_AFTER_HEADS, OF_WORDS, ORG_DESCRIPTOR_ENDING, ORG_DESCRIPTORS,
                                       ORG_NAME_PREFIXES, ORG_NAME_SUFFIXES, ORG_NAME_WORDS, PERSON_DESCRIPTORS,
@@ -100,8 +100,9 @@ def _clean(doc: Doc, ent, cfg: EntitySettings) -> _Mention | None:
     cut = next((k for k in range(1, len(tokens)) if SCORELINE.match(text_of(doc)[tokens[k].idx:end_char])), None)
     if cut is not None:
         tokens = tokens[:cut]
-    # Trailing possessive marker ("Trump's", "Russians'").
-    while tokens and tokens[-1].tag_ == "POS":
+    # Trailing possessive marker ("Trump's", "Russians'"), and a function word a name
+    # cannot end with ("Bedfordshire Fire and" where the model stopped early).
+    while tokens and (tokens[-1].tag_ == "POS" or len(tokens) > 1 and tokens[-1].lower_ in NAME_FUNCTION_WORDS):
         tokens = tokens[:-1]
     if not tokens:
         return None
@@ -299,6 +300,24 @@ def _cut_name(doc: Doc, tokens) -> bool:
     after, before = tokens[-1].i + 1, tokens[0].i - 1
     return (after < len(doc) and name_word(after) and not doc[after].is_sent_start
             or before >= 0 and name_word(before) and not tokens[0].is_sent_start)
+
+
+_NAME_LABELS = (onto.ORG, onto.PERSON, onto.GPE, onto.LOC, onto.FAC, onto.NORP)
+
+
+def _joint_area_bodies(doc: Doc, doc_ents):
+    """"Avon and Somerset Police" where the model tagged "Somerset Police" (and perhaps
+    "Avon" apart): the organisation's span takes the first area and its "and"."""
+    out = list(doc_ents)
+    for k, e in enumerate(out):
+        first = e.start - 2
+        if e.label_ not in _NAME_LABELS or first < 0 or doc[e.end - 1].lower_ not in JOINT_AREA_BODY_WORDS \
+                or doc[e.start - 1].lower_ != "and" or doc[first].pos_ != "PROPN" or not doc[first].text[:1].isupper() \
+                or first > 0 and doc[first - 1].pos_ == "PROPN":
+            continue
+        out[k] = Span(doc, first, e.end, label=onto.ORG)  # (whatever the model took "Somerset Police" for)
+    joined = [e for e in out if e.label_ == onto.ORG]
+    return [e for e in out if not any(j is not e and j.start <= e.start and e.end <= j.end for j in joined)]
 
 
 def _product_names(doc: Doc, doc_ents):
@@ -937,7 +956,7 @@ class EntityConsolidator:
     def __call__(self, doc: Doc) -> Doc:
         cfg = self.settings
         doc_ents = doc.ents  # (made anew, a Span per entity, on each read)
-        ents, products = _product_names(doc, doc_ents)
+        ents, products = _product_names(doc, _joint_area_bodies(doc, doc_ents))
         text = text_of(doc)  # (a Span's text is the Doc's from its start_char to its end_char)
         ents = [e for e in ents if text[e.start_char:e.end_char].strip(" .") not in TIME_ZONES
                 and not _headline_phrase(doc, e)]

@@ -73,6 +73,11 @@ ORG_NAME_SUFFIXES = {
     # of football clubs in England"); not "City", "Town", "County": also places' last words
     "united", "rovers", "athletic", "albion", "wanderers", "hotspur", "rangers",
 }
+# Last words of public bodies named after two areas joined by "and" ("Avon and Somerset
+# Police", "Devon and Cornwall Constabulary", "Bath and North East Somerset Council",
+# "Hereford and Worcester Fire and Rescue Service"; Wikipedia "List of police forces of the
+# United Kingdom", "Combined authority"): the model often tags the second area's part only.
+JOINT_AREA_BODY_WORDS = {"police", "constabulary", "council", "service", "trust", "board", "authority"}
 # First words that make a name an organisation's ("Air France", "Bank of America"); written for kg.
 ORG_NAME_PREFIXES = {"air", "bank", "banco", "university", "ministry", "department", "council"}
 # Title words that also begin organisation names ("General Motors", "Royal Dutch Shell");
