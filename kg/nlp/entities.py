@@ -168,9 +168,10 @@ def _clean(doc: Doc, ent, cfg: EntitySettings) -> _Mention | None:
     if defined is not None:
         kind, weight = defined, cfg.definition_weight
     m = _Mention(start, end, text, kind, name, weight, cut=_cut_name(doc, tokens), defined=defined is not None)
-    if (kind in (NORP, ORG) or kind == PERSON and GROUP_BODIES.get(name) in PARTY_BODIES) and name in GROUP_BODIES:
+    body = GROUP_BODIES.get(name)
+    if body is not None and (kind in (NORP, ORG) or kind == PERSON and body in PARTY_BODIES):
         # "Catholics", "Republican": the church, the party; "Labour" taken for a person
-        m.kind, m.name = ORG, GROUP_BODIES[name]
+        m.kind, m.name = ORG, body
         return m
     if kind == LANGUAGE:  # the language, not the country its name shares ("Spanish")
         m.name = f"{name} language"
@@ -308,7 +309,7 @@ _NAME_LABELS = (onto.ORG, onto.PERSON, onto.GPE, onto.LOC, onto.FAC, onto.NORP)
 def _joint_area_bodies(doc: Doc, doc_ents):
     """"Avon and Somerset Police" where the model tagged "Somerset Police" (and perhaps
     "Avon" apart): the organisation's span takes the first area and its "and"."""
-    out = list(doc_ents)
+    out, joined = list(doc_ents), []
     for k, e in enumerate(out):
         first = e.start - 2
         if e.label_ not in _NAME_LABELS or first < 0 or doc[e.end - 1].lower_ not in JOINT_AREA_BODY_WORDS \
@@ -316,7 +317,7 @@ def _joint_area_bodies(doc: Doc, doc_ents):
                 or first > 0 and doc[first - 1].pos_ == "PROPN":
             continue
         out[k] = Span(doc, first, e.end, label=onto.ORG)  # (whatever the model took "Somerset Police" for)
-    joined = [e for e in out if e.label_ == onto.ORG]
+        joined.append(out[k])
     return [e for e in out if not any(j is not e and j.start <= e.start and e.end <= j.end for j in joined)]
 
 
