@@ -74,8 +74,8 @@ class QuoteFinder:
                 cue, speaker = opened[1], opened[2]
             opened = (end, cue, speaker) if text[end - 1] not in QUOTE_MARKS else None
             out.append(QuoteRecord(
-                id="", text=inner, start=start + 1 + (len(text_of(doc)[start + 1:end - 1]) - len(text_of(doc)[start + 1:end - 1].lstrip())),
-                end=start + 1 + len(text_of(doc)[start + 1:end - 1].rstrip()), speaker=speaker,
+                id="", text=inner, start=start + 1 + (len(text[start + 1:end - 1]) - len(text[start + 1:end - 1].lstrip())),
+                end=start + 1 + len(text[start + 1:end - 1].rstrip()), speaker=speaker,
                 cue=Mention(cue.idx, cue.idx + len(cue.text), cue.text) if cue is not None else None,
                 event=ev_index.token(cue) if cue is not None else None, direct=True))
         # Reported speech: a cue verb outside quotes with a clause complement that holds
@@ -155,7 +155,7 @@ class QuoteFinder:
                 if kinds.get(eid) not in _SPEAKER_KINDS:  # none, or "his spokesman" (unnamed)
                     eid = None
                 if eid is None:  # "her colleague Tom Hart": the one named in apposition speaks
-                    eid = next((ent_index.token(g) for g in c.children if g.dep_ == APPOS and ent_index.token(g)), None)
+                    eid = next((e for g in c.children if g.dep_ == APPOS and (e := ent_index.token(g))), None)
                 if eid is None:
                     for g in c.children:  # "a spokesman for GM": the organisation speaks
                         if g.dep_ in (COMPOUND, POSS) or g.dep_ == PREP:

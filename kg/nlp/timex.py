@@ -115,8 +115,6 @@ class TimeFinder:
 
 _ANAPHORIC = re.compile(rf"^(?:{'|'.join(ANAPHORIC_DAYS)}|.+\s(?:later|earlier|before|after)|"
                         rf"(?:{'|'.join(ANAPHORIC_RELATIVES)})\s+(?:week|month|year|quarter|decade))$", re.I)
-
-
 _IN_YEARS = re.compile(r"\b(?:years?|decades?|centur(?:y|ies))\b", re.I)  # an anaphoric expression in years
 
 
@@ -336,14 +334,13 @@ def _not_a_time(span: Span) -> bool:
     """Model DATEs that are no time: model numbers ("A380-800"), and a unit that only an
     evaluative adjective qualifies ("a great day", "our greatest days")."""
     text = span.text.lower()
-    if re.search(r"-(?:years?|months?|weeks?|days?)-old$", text) or re.match(r"^aged\s", text) \
-            or _AGE.search(text):
+    if re.search(r"-(?:years?|months?|weeks?|days?)-old$", text) or re.match(r"^aged\s", text):
         return True  # an age ("a 30-year-old", "aged 61"), not a time
     nxt = span.doc[span.end] if span.end < len(span.doc) else None
     if nxt is not None and nxt.text == "-" and span.end + 1 < len(span.doc) and span.doc[span.end + 1].lower_ == "old":
         return True  # the same age, the model's span stopping before "-old"
-    if any(_AGE.search(span.doc[span.start:min(span.end + k, len(span.doc))].text.lower()) for k in (1, 2)):
-        return True  # "four years" of "four years of age" or "47 years old"
+    if any(_AGE.search(span.doc[span.start:min(span.end + k, len(span.doc))].text.lower()) for k in (0, 1, 2)):
+        return True  # "at the age of 13", and "four years" of "four years of age" or "47 years old"
     if nxt is not None and nxt.lower_ in DISTANCE_NOUNS and "-" in span[-1].text + (span[-2].text if len(span) > 1 else ""):
         return True  # "a ten-minute walk": a distance
     if any(re.fullmatch(r"[A-Z]+\d+[\w-]*|\d+[A-Z]+\w*", t.text) and not re.fullmatch(r"(?:FY|Q|H)\d+|\d+(?:st|nd|rd|th|s)", t.text, re.I)

@@ -132,9 +132,9 @@ LEADING_NOISE = {"on", "in", "at", "by", "since", "until", "till", "from", "to",
                  "between", "into", "over", "around", "about", "circa", "ca.", "than"}
 # [TimeML 2.2] The same at the end of a span: the word that links it to what follows
 # ("from 12 August 2016 to ..."). Not "before", "after", "since", "over": they can close
-# an expression ("the day before", "ever since", "the year after").
-TRAILING_NOISE = {"on", "in", "at", "by", "until", "till", "from", "to", "during", "for", "of", "as",
-                  "and", "or", "within", "through", "throughout", "between", "into", "than"}
+# an expression ("the day before", "ever since", "the year after"); nor the words of an
+# approximation, which only lead one ("about", "around", "circa").
+TRAILING_NOISE = LEADING_NOISE - {"before", "after", "since", "over", "about", "around", "circa", "ca."}
 # [TimeML 2.2] Ages are no time expressions ("at the age of 13", "four years of age", "47
 # years old"; with "aged 61" and "a 30-year-old", kg.nlp.timex._not_a_time).
 AGE_PATTERN = r"(?:^|\s)(?:the\s+)?age\s+of\s|\sof\s+age$|\s(?:years?|months?|weeks?)\s+old$"
