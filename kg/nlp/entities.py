@@ -32,10 +32,10 @@ from kg.nlp.lexicons.entities import (ABBREVIATED_WORDS, AMOUNT_LABELS, CORPORAT
                                       MAX_TITLE_WORDS, MODEL_DESIGNATION, NAME_AFFIXES, NAME_FUNCTION_WORDS, NAME_SUFFIX,
                                       NAMED_AFTER_HEADS, OF_WORDS, ORG_DESCRIPTOR_ENDING, ORG_DESCRIPTORS,
                                       ORG_NAME_PREFIXES, ORG_NAME_SUFFIXES, ORG_NAME_WORDS, PERSON_DESCRIPTORS,
-                                      PLACE_FIRST_WORDS, PLACE_HEADS, PLACE_OF_NOUNS, PLACE_QUALIFIERS,
+                                      AREA_NOUNS, PLACE_FIRST_WORDS, PLACE_HEADS, PLACE_OF_NOUNS, PLACE_QUALIFIERS,
                                       PARTY_BODIES, PARTY_WORDS, RELIGION_WORDS, RESULT_VERBS, SCORE, SCORELINE, SHORTENED_ORG_SUFFIXES,
                                       TITLE_SMALL_WORDS, TITLES, YEAR)
-from kg.nlp.lexicons.time import WEEKDAYS, STANDALONE_TIME_ZONES as TIME_ZONES  # "16:15 UTC": a time, not an ORG
+from kg.nlp.lexicons.time import DEICTIC_DAYS, WEEKDAYS, STANDALONE_TIME_ZONES as TIME_ZONES  # "16:15 UTC": a time, not an ORG
 from kg.records import EVENT, LANGUAGE, LAW, NORP, ORG, PERSON, PLACE, PRODUCT, WORK_OF_ART, EntityRecord, Mention
 
 # Kinds whose mentions are names that can be merged and linked across articles; the
@@ -91,6 +91,10 @@ def _clean(doc: Doc, ent, cfg: EntitySettings) -> _Mention | None:
             ent.label_ == onto.PERSON or ent.label_ == onto.ORG and len(tokens) == 3
             and tokens[0].lower_.rstrip(".") in PERSON_DESCRIPTORS - ORG_NAME_WORDS):
         tokens, titled = tokens[1:], True
+    # A day word the model ran into the name is the sentence's time ("Tomorrow Harrison
+    # will bat", "Today Qantas said").
+    while len(tokens) > 1 and tokens[0].lower_ in DEICTIC_DAYS and tokens[1].text[:1].isupper():
+        tokens = tokens[1:]
     # A prefix and its hyphen are not part of the name ("pro - Noriega", "anti-Trump").
     while len(tokens) > 2 and tokens[0].lower_ in NAME_AFFIXES and tokens[0].text.islower() \
             and tokens[1].text in HYPHENS and tokens[2].text[:1].isupper():
@@ -136,6 +140,9 @@ def _clean(doc: Doc, ent, cfg: EntitySettings) -> _Mention | None:
     # "Foots Creek", "Klamath Falls", "Harbour Esplanade", "Kahului Airport": a name ending
     # in a feature's generic word is the feature, however the model labelled it.
     if described is None and len(tokens) > 1 and tokens[-1].lower_ in PLACE_HEADS and kind in (PERSON, ORG):
+        described = PLACE
+    # And one that modifies an area's noun ("the Tora Bora region", "the Tora Bora caves").
+    if described is None and kind in (PERSON, ORG) and _names_an_area(doc, tokens):
         described = PLACE
     # So does one beginning with a feature's word ("Lake Geneva", "Mount Kenya", "Fort Worth").
     if described is None and len(tokens) > 1 and tokens[0].lower_ in PLACE_FIRST_WORDS and kind in (PERSON, ORG) \
@@ -189,6 +196,16 @@ def _clean(doc: Doc, ent, cfg: EntitySettings) -> _Mention | None:
             else:
                 m.kind, m.place = PLACE, place
     return m
+
+
+def _names_an_area(doc: Doc, tokens) -> bool:
+    """Is the name the modifier of an area's common noun right after it ("the Tora Bora
+    region", not "the Mandela bridge" nor "Tora Bora Region", a name of its own)?"""
+    last = tokens[-1]
+    if last.i + 1 >= len(doc):
+        return False
+    noun = doc[last.i + 1]
+    return noun.lower_ in AREA_NOUNS and noun.text.islower() and last.dep_ == COMPOUND and last.head.i == noun.i
 
 
 def _nationality_noun(tok) -> bool:
@@ -382,6 +399,13 @@ def _appositive_names(doc: Doc, weight: int) -> list[_Mention]:
                 and not doc[first - 1].ent_type_:
             first -= 1
         start, end = doc[first].idx, t.idx + len(t.text)
+        if first > 1 and doc[first - 1].text in ("(", "["):
+            # The other form of the name before the bracket, not what the descriptor names
+            # ("the secretary of the Workers Union (AMWU), Doug Cameron"): that name's kind.
+            before = LABEL_KINDS.get(doc[first - 2].ent_type_)
+            if before is not None:
+                out.append(_Mention(start, end, text_of(doc)[start:end], before, text_of(doc)[start:end]))
+            continue
         text = text_of(doc)[start:end]
         if all(w.lower().rstrip(".") in TITLES for w in text.split()):
             continue  # a post, not a name: "Leader of the party, Minister for Health"

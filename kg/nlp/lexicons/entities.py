@@ -30,7 +30,9 @@ TITLES = {
     "reverend", "ambassador", "chief", "executive", "ceo", "chairman", "chairwoman", "chair",
     "director", "spokesman", "spokeswoman", "spokesperson", "attorney", "deputy", "former",
     "acting", "sheikh", "emir", "sultan", "premier", "commissioner", "founder", "coach",
-    "speaker", "leader", "first", "officer", "analyst", "economist",
+    "speaker", "leader", "first", "officer", "analyst", "economist", "treasurer", "shadow",
+    "congressman", "congresswoman", "envoy", "councillor", "councilor", "superintendent",
+    "inspector", "detective", "constable", "commander", "archbishop", "rabbi", "imam",
 }
 # Common nouns that, right before a name ("airline Ryanair", "carmaker Opel"), say what
 # kind of thing it names (appositive / compound descriptors, as in ACE and OntoNotes
@@ -49,7 +51,7 @@ ORG_DESCRIPTOR_ENDING = "maker"
 # Titles that describe a person (the titles less those that only modify another title),
 # and occupations (ISCO-08 titles frequent in news).
 PERSON_DESCRIPTORS = TITLES - {"former", "acting", "first", "vice", "deputy", "chief", "executive",
-                               "press", "prime"} | {"spokeswoman", "spokesman", "financier", "businessman",
+                               "press", "prime", "shadow"} | {"spokeswoman", "spokesman", "financier", "businessman",
                                "businesswoman", "actor", "actress", "singer", "author", "lawyer",
                                "activist", "journalist", "reporter", "analyst", "player", "manager",
                                "songwriter", "composer", "poet", "painter", "novelist", "politician",
@@ -179,6 +181,12 @@ PLACE_HEADS = {
 # First words of names of features named after a place or person ("Lake Inari" by the
 # town Inari, "Mount Kenya", "Fort Worth"); GeoNames feature names.
 PLACE_FIRST_WORDS = {"lake", "mount", "fort", "cape", "isle", "port"}
+# Common nouns of areas that a place's name modifies in news ("the Tora Bora region",
+# "the Tora Bora caves", "the Hunter area"): the name before one is a place's. Areas only,
+# not the buildings and roads that are named after people too ("the Mandela bridge");
+# GeoNames feature classes A, L and T, written for kg.
+AREA_NOUNS = {"region", "area", "areas", "valley", "mountains", "hills", "caves", "district",
+              "province", "coast", "countryside", "border", "outskirts", "basin", "delta", "plains"}
 # First words that make a place's name another place's: a part or a namesake of the place
 # the rest names ("East St. Louis", "Western Pennsylvania", "Upper Klamath Lake", "New
 # Bohumin"); the directional and relative qualifiers of GeoNames place names.
