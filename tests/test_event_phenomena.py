@@ -85,6 +85,16 @@ def test_a_place_modifying_the_actor_is_not_the_actor(extract):
     assert [names[p] for p in ev["arrested"].places] == ["Dallas"]
 
 
+def test_a_description_with_a_name_in_apposition_is_the_named_participant(extract):
+    rec = extract("The national secretary of the Tarvia Metal Workers Union, Ned Galt, says talks failed. "
+                  "The company's chairman, Ann Lee, approved the merger. A spokesman said nothing.")
+    names, ev = _names(rec), _events(rec)
+    assert [names[r.target] for r in ev["says"].roles if r.role == "agent"] == ["Ned Galt"]
+    assert [names[r.target] for r in ev["approved"].roles if r.role == "agent"] == ["Ann Lee"]
+    # with no name beside it, the description is still the participant
+    assert [names[r.target] for r in ev["said"].roles if r.role == "agent"] == ["spokesman"]
+
+
 def test_conjoined_passives_share_the_agent(extract):
     rec = extract("The suspect was arrested and charged by detectives on Friday.")
     names = _names(rec)

@@ -256,6 +256,11 @@ class _Context:
                     self._mention(t, i)
             return out
         eid = self.entity(i)
+        if eid is None and pos == "NOUN":
+            # "The national secretary of the union, Doug Cameron, says": the name in
+            # apposition is who the description is (ACE and MEANTIME link appositives).
+            eid = next((e for c in col.kids[i] if col.dep[c] == APPOS and c > i and col.pos[c] == "PROPN"
+                        and (e := self.entity(c)) and self.kinds.get(e) in (PERSON, ORG)), None)
         out = [eid] if eid else []
         if not out and pos in ("NOUN", "PROPN"):
             group = self._group(i)
