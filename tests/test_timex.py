@@ -464,6 +464,28 @@ def test_days_and_weeks_from_the_creation_time(text, tense, value):
     assert normalize(text, ANCHOR, tense=tense) == ("DATE", value)
 
 
+@pytest.mark.parametrize("text,tense,value", [
+    ("Christmas", "past", "2018-12-25"),  # told in March: the last one
+    ("Christmas Eve", "future", "2019-12-24"),
+    ("New Year\u2019s Day", "past", "2019-01-01"),
+    ("next Christmas", None, "2019-12-25"),
+    ("Easter", None, "2019-04-21"),  # Easter moves: dateutil's Western Easter
+    ("last Easter", None, "2018-04-01"),
+    ("Good Friday 2002", None, "2002-03-29"),
+    ("Thanksgiving", "past", "2018-11-22"),  # the fourth Thursday of November
+    ("the Christmas period", None, None),
+])
+def test_holidays_are_their_days(text, tense, value):
+    assert normalize(text, ANCHOR, tense=tense) == ("DATE", value)
+
+
+def test_holiday_in_an_article(times):
+    got = _values(times("Shops stayed shut on Christmas Day, and fires burned through Boxing Day.",
+                        published="2001-12-28"))
+    assert got["Christmas Day"] == ("DATE", "2001-12-25") and got["Boxing Day"] == ("DATE", "2001-12-26")
+    assert _values(times("Shops stayed shut on Christmas Day."))["Christmas Day"] == ("DATE", None)
+
+
 @pytest.mark.parametrize("text,kind,value", [
     ("five straight weeks", "DURATION", "P5W"),
     ("three consecutive years", "DURATION", "P3Y"),

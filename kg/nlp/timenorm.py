@@ -16,9 +16,11 @@ import datetime as dt
 import functools
 import re
 
+from dateutil.easter import easter
 from dateutil.relativedelta import relativedelta
 
-from kg.nlp.lexicons.time import (ANAPHORIC_DAYS, DEICTIC_DAYS, DURATION_MODIFIERS, MONTHS, NUMBER_WORDS, ORDINALS, PARTS_OF_DAY, RECENT_NOUNS,
+from kg.nlp.lexicons.time import (ANAPHORIC_DAYS, DEICTIC_DAYS, DURATION_MODIFIERS, EASTER_OFFSETS, HOLIDAY_DATES,
+                                  THANKSGIVING, MONTHS, NUMBER_WORDS, ORDINALS, PARTS_OF_DAY, RECENT_NOUNS,
                                   REF_WORDS, RELATIVE_SHIFTS, SEASONS, SET_WORDS, CLOCK_TIME_ZONES, TZ_OFFSETS, UNITS,
                                   VAGUE_QUANTITIES, WEEKDAYS, YEAR_WORDS)
 
@@ -173,6 +175,42 @@ def _deictic(low, anchor, tense, inferred):
         part = PARTS_OF_DAY[m.group(2) or "tonight"]
         return "TIME", f"{(anchor + dt.timedelta(days=shift)).isoformat()}T{part}" if anchor else None
     return None
+
+
+RE_HOLIDAY = re.compile(r"^(?:the\s+)?(?:(this|last|next|past|coming)\s+)?(.+?)(?:\s*,?\s*(\d{4}))?$")
+
+
+def _holidays(low, anchor, tense, inferred):
+    """A holiday ("Christmas", "Good Friday 2002", "last Easter"): its day in the year
+    given, else in the year the tense points to from the anchor, as a bare month and day."""
+    m = RE_HOLIDAY.match(low.replace("\u2019", "'"))
+    name = m.group(2) if m else None
+    if name not in HOLIDAY_DATES and name not in EASTER_OFFSETS and name not in THANKSGIVING:
+        return None
+    if m.group(3):
+        return "DATE", _holiday(name, int(m.group(3))).isoformat()
+    if anchor is None:
+        return "DATE", None
+    rel = m.group(1)
+    if rel in ("last", "past"):
+        y = anchor.year if _holiday(name, anchor.year) < anchor else anchor.year - 1
+    elif rel in ("next", "coming"):
+        y = anchor.year if _holiday(name, anchor.year) > anchor else anchor.year + 1
+    elif rel == "this":
+        y = anchor.year
+    else:
+        day = _holiday(name, anchor.year)
+        y = _year_for_month(anchor, day.month, tense, day.day)
+    return "DATE", _holiday(name, y).isoformat()
+
+
+def _holiday(name: str, year: int) -> dt.date:
+    if name in HOLIDAY_DATES:
+        return dt.date(year, *HOLIDAY_DATES[name])
+    if name in EASTER_OFFSETS:
+        return easter(year) + dt.timedelta(days=EASTER_OFFSETS[name])
+    first = dt.date(year, 11, 1)  # Thanksgiving: the fourth Thursday of November
+    return first + dt.timedelta(days=(3 - first.weekday()) % 7 + 21)
 
 
 def _absolute(low, anchor, tense, inferred):
@@ -401,7 +439,7 @@ def _clock(low, anchor, tense, inferred):
     return "TIME", f"{day}T{hour:02d}:{minute:02d}{tz}" if day else None
 
 
-_RULES = (_refs, _modified, _sets, _deictic, _absolute, _calendar_parts, _relative, _durations, _clock)
+_RULES = (_refs, _modified, _sets, _deictic, _holidays, _absolute, _calendar_parts, _relative, _durations, _clock)
 
 
 # ---------------------------------------------------------------- helpers
