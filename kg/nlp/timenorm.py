@@ -206,7 +206,8 @@ def _holidays(low, anchor, tense, inferred):
 
 def _holiday(name: str, year: int) -> dt.date:
     if name in HOLIDAY_DATES:
-        return dt.date(year, *HOLIDAY_DATES[name])
+        month, day = HOLIDAY_DATES[name].split("-")
+        return dt.date(year, int(month), int(day))
     if name in EASTER_OFFSETS:
         return easter(year) + dt.timedelta(days=EASTER_OFFSETS[name])
     first = dt.date(year, 11, 1)  # Thanksgiving: the fourth Thursday of November

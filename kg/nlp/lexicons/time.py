@@ -169,15 +169,15 @@ YEAR_NAMED_EVENTS = ("elections", "games", "olympics")
 PRESENT_TAGS = {"VBZ", "VBP", "VBG"}
 FUTURE_AUX = {"will", "shall", "'ll", "wo", "would", "should", "must", "may", "might", "going"}
 PAST_AUX = {"did", "was", "were", "had", "has", "have", "'ve", "'d"}
-# [HT normHoliday, English] Holidays on a fixed day of the year: (month, day). Days kept
+# [HT normHoliday, English] Holidays on a fixed day of the year: "MM-DD". Days kept
 # by one country only where its news names them so ("Anzac Day", "Thanksgiving" below).
 HOLIDAY_DATES = {
-    "christmas": (12, 25), "christmas day": (12, 25), "christmas eve": (12, 24), "boxing day": (12, 26),
-    "new year's eve": (12, 31), "new year's day": (1, 1), "valentine's day": (2, 14),
-    "st patrick's day": (3, 17), "st. patrick's day": (3, 17), "saint patrick's day": (3, 17),
-    "may day": (5, 1), "bastille day": (7, 14), "halloween": (10, 31), "guy fawkes night": (11, 5),
-    "bonfire night": (11, 5), "armistice day": (11, 11), "remembrance day": (11, 11),
-    "veterans day": (11, 11), "anzac day": (4, 25), "australia day": (1, 26), "canada day": (7, 1),
+    "christmas": "12-25", "christmas day": "12-25", "christmas eve": "12-24", "boxing day": "12-26",
+    "new year's eve": "12-31", "new year's day": "01-01", "valentine's day": "02-14",
+    "st patrick's day": "03-17", "st. patrick's day": "03-17", "saint patrick's day": "03-17",
+    "may day": "05-01", "bastille day": "07-14", "halloween": "10-31", "guy fawkes night": "11-05",
+    "bonfire night": "11-05", "armistice day": "11-11", "remembrance day": "11-11",
+    "veterans day": "11-11", "anzac day": "04-25", "australia day": "01-26", "canada day": "07-01",
 }
 # [HT normHoliday, English] Holidays of the Easter cycle: days after Easter Sunday.
 EASTER_OFFSETS = {
