@@ -265,6 +265,14 @@ def test_a_title_alone_names_no_one(ents_nlp):
     assert sorted(r.label for r in recs) == ["Ida Rusk", "Ned Galt"]
 
 
+def test_a_rivers_side_is_a_place_not_a_bank(ents_nlp):
+    text = "Troops entered the West Bank. Crowds filled the Left Bank. The Central Bank held rates."
+    by = _by_mention(with_ents(ents_nlp, text, [("the West Bank", 0, "ORG"), ("the Left Bank", 0, "ORG"),
+                                                 ("The Central Bank", 0, "ORG")]))
+    assert by["West Bank"].kind == by["Left Bank"].kind == "PLACE"
+    assert by["The Central Bank"].kind == "ORG"
+
+
 def test_a_day_word_run_into_a_name_is_not_part_of_it(ents_nlp):
     text = "Tomorrow Harrison will bat first at the ground."
     recs = with_ents(ents_nlp, text, [("Tomorrow Harrison", 0, "PERSON")])
@@ -280,6 +288,12 @@ def test_a_name_modifying_an_areas_noun_is_a_place(ents_nlp):
     assert any(t.text == "Bara" and t.dep_ == "compound" and t.head.text == "region" for t in doc)
     recs = with_ents(ents_nlp, text, [("Tavo Bara", k, "PERSON") for k in range(4)])
     assert [(r.kind, len(r.mentions)) for r in recs] == [("PLACE", 4)]
+    # The possessor of a place's part, whatever the model's label
+    text = "A yacht was towed to the coast of Tarvia after Tarvia's east coast flooded."
+    by = _by_mention(with_ents(ents_nlp, text, [("Tarvia", 0, "ORG"), ("Tarvia", 1, "ORG")]))
+    assert by["Tarvia"].kind == "PLACE"
+    text = "Tarvia's east coast operations grew."  # the part of something else
+    assert _by_mention(with_ents(ents_nlp, text, [("Tarvia", 0, "ORG")]))["Tarvia"].kind == "ORG"
     # Not a building or road named after a person, nor a name of its own ("... Region")
     text = "Crowds crossed the Mandela bridge. Ada Brunel toured the Brunel Region."
     by = _by_mention(with_ents(ents_nlp, text, [("Mandela", 0, "PERSON"), ("Ada Brunel", 0, "PERSON")]))

@@ -26,13 +26,13 @@ from kg.nlp.spans import text_of
 from kg.nlp import gazetteer
 from kg.nlp.keys import entity_key, key_name
 from kg.nlp.lexicons import ontonotes as onto
-from kg.nlp.lexicons.dependencies import AMOD, APPOS, ATTR, COMPOUND, CONJ, DET, DOBJ, NEG, NSUBJ, NSUBJPASS, POBJ
+from kg.nlp.lexicons.dependencies import AMOD, APPOS, ATTR, COMPOUND, CONJ, DET, DOBJ, NEG, NSUBJ, NSUBJPASS, POBJ, POSS
 from kg.nlp.lexicons.entities import (ABBREVIATED_WORDS, AMOUNT_LABELS, CORPORATE_SUFFIXES, DEFINITION_HEADS,
                                       FLIGHT_WORDS, GROUP_BODIES, INSTITUTION_HEADS, JOINT_AREA_BODY_WORDS, LABEL_KINDS, LANGUAGE_VERBS,
                                       MAX_TITLE_WORDS, MODEL_DESIGNATION, NAME_AFFIXES, NAME_FUNCTION_WORDS, NAME_SUFFIX,
                                       NAMED_AFTER_HEADS, OF_WORDS, ORG_DESCRIPTOR_ENDING, ORG_DESCRIPTORS,
                                       ORG_NAME_PREFIXES, ORG_NAME_SUFFIXES, ORG_NAME_WORDS, PERSON_DESCRIPTORS,
-                                      AREA_NOUNS, PLACE_FIRST_WORDS, PLACE_HEADS, PLACE_OF_NOUNS, PLACE_QUALIFIERS,
+                                      AREA_NOUNS, BANK_SIDES, PLACE_FIRST_WORDS, PLACE_HEADS, PLACE_PART_NOUNS, PLACE_OF_NOUNS, PLACE_QUALIFIERS,
                                       PARTY_BODIES, PARTY_WORDS, RELIGION_WORDS, RESULT_VERBS, SCORE, SCORELINE, SHORTENED_ORG_SUFFIXES,
                                       TITLE_SMALL_WORDS, TITLES, YEAR)
 from kg.nlp.lexicons.time import DEICTIC_DAYS, WEEKDAYS, STANDALONE_TIME_ZONES as TIME_ZONES  # "16:15 UTC": a time, not an ORG
@@ -134,6 +134,9 @@ def _clean(doc: Doc, ent, cfg: EntitySettings) -> _Mention | None:
     name = " ".join(name.split())
     weight = cfg.full_name_weight if kind == PERSON and len(name.split()) > 1 else 1
     described = _descriptor_kind(doc, tokens[0].i)
+    words = name.lower().split()
+    if described is None and len(words) == 2 and words[0] in BANK_SIDES and words[1] == "bank":
+        described = PLACE  # "the West Bank", not a bank
     if described is None and len(tokens) > 1 and (tokens[-1].lower_ in ORG_NAME_SUFFIXES
                                                   or tokens[0].lower_ in ORG_NAME_PREFIXES):
         described = ORG
@@ -200,11 +203,15 @@ def _clean(doc: Doc, ent, cfg: EntitySettings) -> _Mention | None:
 
 def _names_an_area(doc: Doc, tokens) -> bool:
     """Is the name the modifier of an area's common noun right after it ("the Tora Bora
-    region", not "the Mandela bridge" nor "Tora Bora Region", a name of its own)?"""
+    region", not "the Mandela bridge" nor "Tora Bora Region", a name of its own), or the
+    possessor of a part of a place ("Tasmania's east coast")?"""
     last = tokens[-1]
     if last.i + 1 >= len(doc):
         return False
     noun = doc[last.i + 1]
+    if noun.tag_ == "POS":  # "Tasmania's east coast", "Sydney's west"
+        noun = last.head
+        return last.dep_ == POSS and noun.i > last.i and noun.lower_ in PLACE_PART_NOUNS and noun.text.islower()
     return noun.lower_ in AREA_NOUNS and noun.text.islower() and last.dep_ == COMPOUND and last.head.i == noun.i
 
 

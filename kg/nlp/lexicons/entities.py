@@ -174,7 +174,7 @@ PLACE_HEADS = {
     "island", "islands", "mountain", "mountains", "hill", "hills", "valley", "canyon",
     "forest", "park", "county", "district", "province", "municipality", "parish", "oblast",
     "voivodeship", "prefecture", "governorate", "raion", "commune", "region", "shire", "borough",
-    "township", "peninsula",
+    "township", "peninsula", "strip",
     "street", "road", "drive", "avenue", "esplanade", "bridge", "airport", "station", "square",
     "palace", "castle", "cathedral", "stadium", "arena", "hall", "tower",
 }
@@ -187,6 +187,13 @@ PLACE_FIRST_WORDS = {"lake", "mount", "fort", "cape", "isle", "port"}
 # GeoNames feature classes A, L and T, written for kg.
 AREA_NOUNS = {"region", "area", "areas", "valley", "mountains", "hills", "caves", "district",
               "province", "coast", "countryside", "border", "outskirts", "basin", "delta", "plains"}
+# The parts of a place a possessive names ("Tasmania's east coast", "Sydney's west"): the
+# area nouns and the compass points.
+PLACE_PART_NOUNS = AREA_NOUNS | {"north", "south", "east", "west", "north-east", "north-west", "south-east",
+                                 "south-west", "northeast", "northwest", "southeast", "southwest", "interior"}
+# Sides of a river that name a region or a quarter ("the West Bank", "the Left Bank",
+# "London's South Bank"): with "Bank" after them the name is the place, not a bank.
+BANK_SIDES = {"west", "east", "north", "south", "left", "right"}
 # First words that make a place's name another place's: a part or a namesake of the place
 # the rest names ("East St. Louis", "Western Pennsylvania", "Upper Klamath Lake", "New
 # Bohumin"); the directional and relative qualifiers of GeoNames place names.
