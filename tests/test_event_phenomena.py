@@ -30,6 +30,16 @@ def test_event_words_of_other_domains_have_their_classes(extract):
     assert {w: ev[w].type for w in expected if w in ev} == expected
 
 
+def test_verbs_of_sending_forcing_speaking_and_needing_have_their_classes(extract):
+    rec = extract("Troops captured the town and the army sent reinforcements. Fires forced residents to flee. "
+                  "The minister spoke to reporters and expressed concern over the allegations. "
+                  "Farmers need rain, and officials heard the appeal.")
+    ev = _events(rec)
+    expected = {"captured": "Coerce", "sent": "Movement", "forced": "Coerce", "spoke": "Statement",
+                "expressed": "Statement", "allegations": "Disapproval", "need": "Cognition", "heard": "Cognition"}
+    assert {w: ev[w].type for w in expected if w in ev} == expected
+
+
 def test_born_is_a_birth_and_bearing_a_cost_is_not(extract):
     """"born" is "bear" to the lemmatiser (VERB_FORM_CLASSES)."""
     ev = _events(extract("Smith was born in Leeds in 1950. His family bore the cost of the move."))

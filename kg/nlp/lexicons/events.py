@@ -35,7 +35,9 @@ VERB_CLASSES: dict[str, tuple[str, ...]] = {
     "Statement": ("say", "announce", "state", "declare", "claim", "tell", "add", "note", "explain",
                   "report", "signal", "comment", "describe", "confirm", "disclose", "reveal",
                   "acknowledge", "admit", "insist", "predict", "estimate", "write", "call", "argue",
-                  "suggest", "indicate", "assert", "repeat", "respond", "reply", "answer", "publish"),
+                  "suggest", "indicate", "assert", "repeat", "respond", "reply", "answer", "publish",
+                  # VerbNet say-37.7, talk-37.5, inform-37.9
+                  "speak", "express", "allege", "mention", "inform", "brief", "notify"),
     "Appeal": ("ask", "urge", "appeal", "request", "call", "plead", "seek", "petition"),
     "IntentToCooperate": ("promise", "pledge", "agree", "commit", "vow", "intend", "plan"),
     "Consultation": ("meet", "visit", "discuss", "negotiate", "talk", "consult", "host", "attend",
@@ -55,7 +57,9 @@ VERB_CLASSES: dict[str, tuple[str, ...]] = {
     "Rejection": ("reject", "refuse", "dismiss", "veto", "rebuff", "spurn", "block"),
     "Threat": ("threaten", "warn", "ultimatum"),
     "Protest": ("protest", "demonstrate", "strike", "boycott", "rally", "march"),
-    "Coerce": ("sanction", "arrest", "detain", "expel", "ban", "seize", "impose", "deport", "confiscate"),
+    "Coerce": ("sanction", "arrest", "detain", "expel", "ban", "seize", "impose", "deport", "confiscate",
+               # CAMEO 173 arrest, detain; VerbNet force-59
+               "capture", "force", "compel", "raid"),
     "Assault": ("attack", "bomb", "kill", "shoot", "assault", "murder", "kidnap", "stab", "strangle", "rape",
                 "behead", "torture", "massacre", "ambush", "shell", "explode", "detonate", "gun"),
     "Fight": ("fight", "battle", "clash", "invade", "war"),
@@ -75,7 +79,9 @@ VERB_CLASSES: dict[str, tuple[str, ...]] = {
                    "deliver", "assemble", "introduce", "test", "roll", "ship", "supply", "create", "complete"),
     "Movement": ("fly", "travel", "arrive", "depart", "land", "move", "return", "leave", "come", "go",
                  "drive", "take", "transport", "tour", "enter",
-                 "evacuate", "flee", "escape", "migrate", "sail", "cross"),
+                 "evacuate", "flee", "escape", "migrate", "sail", "cross",
+                 # VerbNet send-11.1, bring-11.3, carry-11.4; CAMEO 15 exhibit force posture
+                 "send", "bring", "carry", "deploy", "dispatch", "ride", "walk"),
     "LegalAction": ("charge", "sue", "convict", "sentence", "indict", "prosecute", "rule", "try",
                     "appeal", "settle", "fine", "acquit", "testify", "extradite",
                     "jail", "imprison", "plead", "pardon", "overturn", "uphold", "execute", "impeach"),
@@ -83,7 +89,10 @@ VERB_CLASSES: dict[str, tuple[str, ...]] = {
               "rob", "burgle", "loot", "smuggle", "traffic", "hijack", "poach", "embezzle", "extort", "vandalize",
               "vandalise", "abuse"),
     "Cognition": ("believe", "think", "consider", "expect", "hope", "know", "assume", "fear", "want",
-                  "decide", "determine", "realize", "see", "understand", "feel"),
+                  "decide", "determine", "realize", "see", "understand", "feel",
+                  # TimeML I_STATE and PERCEPTION verbs (Sauri et al. 2006, 2.2.1.2)
+                  "need", "wish", "prefer", "hear", "notice", "recognise", "recognize", "remember", "forget",
+                  "worry"),
     "Closure": ("close", "shut", "end", "cancel", "halt", "stop", "suspend", "delay", "postpone", "eliminate", "terminate"),
     "Start": ("start", "begin", "open", "resume", "establish", "found", "create", "launch", "initiate"),
     "State": STATE_VERBS,
@@ -144,7 +153,7 @@ NOUN_CLASSES: dict[str, tuple[str, ...]] = {
     "Crime": ("crime", "hacking", "evasion", "fraud", "meddling", "interference", "theft", "bribery", "scandal", "tax evasion",
               "robbery", "burglary", "heist", "looting", "smuggling", "trafficking", "hijacking", "embezzlement",
               "corruption", "abuse", "vandalism", "extortion", "money laundering", "poaching"),
-    "Disapproval": ("criticism", "backlash", "accusation", "complaint", "outrage", "condemnation"),
+    "Disapproval": ("criticism", "backlash", "accusation", "allegation", "complaint", "outrage", "condemnation"),
     "Investigation": ("interrogation", "review", "audit", "inspection", "examination"),
     "Assault": ("attack", "bombing", "shooting", "assault", "killing", "murder",
                 # ACE 2005 Conflict.Attack triggers
