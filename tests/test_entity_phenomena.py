@@ -265,6 +265,13 @@ def test_a_title_alone_names_no_one(ents_nlp):
     assert sorted(r.label for r in recs) == ["Ida Rusk", "Ned Galt"]
 
 
+def test_a_word_in_lower_case_is_no_name(ents_nlp):
+    text = "Fires burned in the bush, and the senate met. The 76ers won; 北京金隅 lost."
+    recs = with_ents(ents_nlp, text, [("bush", 0, "GPE"), ("senate", 0, "ORG"), ("76ers", 0, "ORG"),
+                                       ("北京金隅", 0, "ORG")])
+    assert sorted(m.text for r in recs for m in r.mentions) == ["76ers", "北京金隅"]
+
+
 def test_a_rivers_side_is_a_place_not_a_bank(ents_nlp):
     text = "Troops entered the West Bank. Crowds filled the Left Bank. The Central Bank held rates."
     by = _by_mention(with_ents(ents_nlp, text, [("the West Bank", 0, "ORG"), ("the Left Bank", 0, "ORG"),

@@ -128,6 +128,12 @@ def _clean(doc: Doc, ent, cfg: EntitySettings) -> _Mention | None:
     name = _LEADING_THE.sub("", text)
     if kind == PERSON and all(w.lower().rstrip(".") in TITLES for w in name.split()):
         return None
+    # A word in lower case names no person, organisation or place ("the bush", "the senate",
+    # "the weather bureau"); scripts without case ("北京金隅") and "76ers" are not lower case.
+    letters = [c for c in name if c.isalpha()]
+    if kind in (PERSON, ORG, PLACE) and letters and all(c.islower() for c in letters) \
+            and not any(c.isdigit() for c in name):
+        return None
     # A weekday alone is no one's name ("Wed" the model took for a person).
     if name.lower().rstrip(".") in WEEKDAYS:
         return None
