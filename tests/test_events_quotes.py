@@ -165,8 +165,10 @@ def test_a_described_participant_is_mentioned_by_its_head_not_by_the_names_it_co
 def test_quotation_continued_into_the_next_paragraph(extract):
     """British and wire style: each paragraph of a long quotation opens again, only the last
     closes. The open paragraph is a quote of the speaker of the one that closes, and the
-    marks do not pair across the paragraphs (with blank lines or single line breaks)."""
-    for gap in ("\n\n", "\n"):
+    marks do not pair across the paragraphs (with blank lines, single line breaks, or none:
+    paragraphs run together into one line, where the mark opening the next one follows a
+    sentence's end and a space)."""
+    for gap in ("\n\n", "\n", " "):
         rec = extract(f"Union leader Mary Jones criticised the plan on Monday.{gap}"
                       f'"This is a betrayal of every worker in the country. We will not accept it.{gap}'
                       f'"We will fight it in the courts and on the streets," she said.{gap}'
@@ -176,6 +178,19 @@ def test_quotation_continued_into_the_next_paragraph(extract):
         assert direct == [("This is a betrayal of every worker in the country. We will not accept it.", "Mary Jones"),
                           ("We will fight it in the courts and on the streets,", "Mary Jones")], gap
         assert not any('"' in q.text for q in rec.quotes), gap
+
+
+def test_a_continued_quotation_run_into_one_line_keeps_its_speaker(extract):
+    """'... peace and harmony. "However, ...': the first paragraph's quote was left open and
+    the next one opens; its speaker is the first one's, though a later sentence's cue
+    ("The President said") names no one."""
+    rec = extract('"We want peace," Mary Jones said. "Let the two countries move towards harmony. '
+                  '"However, we are fully prepared to face all consequences." The President said he had the '
+                  '"support of all political parties". Analysts were unsure.')
+    names = {e.id: e.label for e in rec.entities}
+    assert [(q.text, names.get(q.speaker)) for q in rec.quotes if q.direct][:3] == [
+        ("We want peace,", "Mary Jones"), ("Let the two countries move towards harmony.", "Mary Jones"),
+        ("However, we are fully prepared to face all consequences.", "Mary Jones")]
 
 
 def test_quotation_opened_after_its_cue_and_continued(extract):

@@ -68,9 +68,10 @@ class QuoteFinder:
                 continue
             cue = self._cue(doc, span, inside)
             speaker = self._speaker(cue, ent_index, kinds, persons, start) if cue is not None else None
-            if cue is None and opened is not None and not text[opened[0]:start].strip():
+            if speaker is None and opened is not None and not text[opened[0]:start].strip():
                 # A paragraph that opens a quotation the one before left open goes on with
-                # it (British and wire style): the same speaker, through the same cue.
+                # it (British and wire style): the same speaker, through the same cue (a
+                # cue of its own that names no one says no more).
                 cue, speaker = opened[1], opened[2]
             opened = (end, cue, speaker) if text[end - 1] not in QUOTE_MARKS else None
             out.append(QuoteRecord(
@@ -193,7 +194,13 @@ def quoted_regions(text: str) -> list[tuple[int, int]]:
     for m in _QUOTE_OR_LINE.finditer(text):  # only these characters matter: no walk over every one
         i, ch = m.start(), m.group()
         if ch in QUOTE_MARKS:
-            if open_at is None and ch != CLOSING_ONLY:
+            if open_at is not None and _reopens(text, i, ch):
+                # the quote goes on in a new paragraph run into this one ('peace and
+                # harmony. "However, ...'): as at a line break, it ends with its sentence
+                last = len(text[:i].rstrip())
+                regions.append((open_at, last + 1))
+                open_at = i
+            elif open_at is None and ch != CLOSING_ONLY:
                 open_at = i
             elif open_at is not None and ch != OPENING_ONLY:
                 regions.append((open_at, i + 1))
@@ -208,6 +215,17 @@ def quoted_regions(text: str) -> list[tuple[int, int]]:
             elif "\n" in nxt.group(1)[1:]:
                 open_at = None
     return regions
+
+
+def _reopens(text: str, i: int, ch: str) -> bool:
+    """Is the mark at i, met inside a quote, an opening one after a finished sentence: a
+    space before it and a sentence's end before that, a word right after it ('harmony.
+    "However')? A closing mark follows its last word with no space."""
+    if ch == CLOSING_ONLY or i == 0 or i + 1 >= len(text) or not text[i - 1].isspace() \
+            or text[i + 1].isspace():
+        return False
+    before = text[:i].rstrip()
+    return before[-1:] in (".", "!", "?")
 
 
 # A line break, the blank lines after it, and the quotation mark that opens the next line.
