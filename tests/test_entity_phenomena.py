@@ -263,6 +263,11 @@ def test_a_title_alone_names_no_one(ents_nlp):
     recs = with_ents(ents_nlp, text, [("Treasurer", 0, "PERSON"), ("Ned Galt", 0, "PERSON"),
                                        ("Treasurer Ida Rusk", 0, "PERSON"), ("Treasurer", 2, "PERSON")])
     assert sorted(r.label for r in recs) == ["Ida Rusk", "Ned Galt"]
+    # A hyphenated title is no place either
+    text = "The Governor-General, Ned Galt, spoke to the Attorney-General."
+    recs = with_ents(ents_nlp, text, [("Governor-General", 0, "GPE"), ("Ned Galt", 0, "PERSON"),
+                                       ("Attorney-General", 0, "PERSON")])
+    assert [r.label for r in recs] == ["Ned Galt"]
 
 
 def test_a_word_in_lower_case_is_no_name(ents_nlp):

@@ -126,8 +126,8 @@ def _clean(doc: Doc, ent, cfg: EntitySettings) -> _Mention | None:
     kind = LABEL_KINDS[ent.label_]
     # A title alone ("Queen", "Prime Minister", "The Chancellor") names no one.
     name = _LEADING_THE.sub("", text)
-    if kind == PERSON and all(w.lower().rstrip(".") in TITLES for w in name.split()):
-        return None
+    if kind in (PERSON, PLACE) and all(w.lower().rstrip(".") in TITLES for w in re.split(r"[\s\-]+", name) if w):
+        return None  # (nor a place: "the Governor-General" the model took for one)
     # A word in lower case names no person, organisation or place ("the bush", "the senate",
     # "the weather bureau"); scripts without case ("北京金隅") and "76ers" are not lower case.
     letters = [c for c in name if c.isalpha()]
