@@ -193,6 +193,20 @@ def test_a_continued_quotation_run_into_one_line_keeps_its_speaker(extract):
         ("However, we are fully prepared to face all consequences.", "Mary Jones")]
 
 
+def test_a_closing_mark_whose_opening_one_is_missing_does_not_open_a_quote(extract):
+    """'Our record is fine," he said.': the writer left the opening mark out. Taken as an
+    opening mark it would pair with the next quote's and turn the rest inside out."""
+    rec = extract('Mary Jones rejected the criticism. Our record is very fine," she said. "We are a generous '
+                  'donor to the fund. "We honour our obligations." Mary Jones also said the rules were old.')
+    names = {e.id: e.label for e in rec.entities}
+    direct = [(q.text, names.get(q.speaker)) for q in rec.quotes if q.direct]
+    assert direct == [("We are a generous donor to the fund.", "Mary Jones"),
+                      ("We honour our obligations.", "Mary Jones")]
+    # and an opening mark right after a colon or a dash still opens
+    rec = extract('Mary Jones said:"We will fight." Tom Hart replied —"We will win."')
+    assert [q.text for q in rec.quotes if q.direct] == ["We will fight.", "We will win."]
+
+
 def test_quotation_opened_after_its_cue_and_continued(extract):
     rec = extract('Tom Brown, the minister, said: "We have listened to everyone and the plan is fair.\n\n'
                   '"Nobody will lose out under these changes."\n\nThe unions disagree.')

@@ -200,7 +200,7 @@ def quoted_regions(text: str) -> list[tuple[int, int]]:
                 last = len(text[:i].rstrip())
                 regions.append((open_at, last + 1))
                 open_at = i
-            elif open_at is None and ch != CLOSING_ONLY:
+            elif open_at is None and ch != CLOSING_ONLY and not _closes_only(text, i, ch):
                 open_at = i
             elif open_at is not None and ch != OPENING_ONLY:
                 regions.append((open_at, i + 1))
@@ -215,6 +215,18 @@ def quoted_regions(text: str) -> list[tuple[int, int]]:
             elif "\n" in nxt.group(1)[1:]:
                 open_at = None
     return regions
+
+
+def _closes_only(text: str, i: int, ch: str) -> bool:
+    """Is the straight mark at i, met outside any quote, one that can only close: right
+    after a word ('a very fine record," he said' whose opening mark the writer left out)?
+    Pairing it as an opening one would turn every later quote inside out."""
+    return ch == '"' and i > 0 and not text[i - 1].isspace() and text[i - 1] not in _BEFORE_OPENING
+
+
+# What may come right before an opening mark with no space: brackets, dashes, a slash,
+# a colon ('said:"We'), another mark.
+_BEFORE_OPENING = "([{\u2014\u2013-/:'\u2018\u201c"
 
 
 def _reopens(text: str, i: int, ch: str) -> bool:
