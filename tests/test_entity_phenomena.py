@@ -270,6 +270,34 @@ def test_a_title_alone_names_no_one(ents_nlp):
     assert [r.label for r in recs] == ["Ned Galt"]
 
 
+def test_a_person_with_workers_or_a_person_of_its_own_is_an_organisation(ents_nlp):
+    text = "Tarvair workers marched. Tarvair's administrators met. Galtco's Ida Rusk spoke. Ned Galt's wife spoke."
+    recs = with_ents(ents_nlp, text, [("Tarvair", 0, "PERSON"), ("Tarvair", 1, "PERSON"), ("Galtco", 0, "PERSON"),
+                                       ("Ida Rusk", 0, "PERSON"), ("Ned Galt", 0, "PERSON")])
+    by = _by_mention(recs)
+    assert by["Tarvair"].kind == by["Galtco"].kind == "ORG"
+    assert by["Ida Rusk"].kind == by["Ned Galt"].kind == "PERSON"
+
+
+def test_a_person_after_a_place_preposition_the_gazetteer_knows_is_the_place(ents_nlp):
+    text = "Fires burned near Grafton and in Launceston. John Howard spoke. In Howard's view the fires eased."
+    recs = with_ents(ents_nlp, text, [("Grafton", 0, "PERSON"), ("Launceston", 0, "PERSON"),
+                                       ("John Howard", 0, "PERSON"), ("Howard", 1, "PERSON")])
+    by = _by_mention(recs)
+    assert by["Grafton"].kind == by["Launceston"].kind == "PLACE"
+    assert by["Howard"].kind == "PERSON"  # a possessive: his view, not the town
+    # a capital preposition inside a title is none ("Summer At Grafton", an album)
+    text = "The band's album, Summer At Grafton, sold well."
+    assert _by_mention(with_ents(ents_nlp, text, [("Grafton", 0, "PERSON")]))["Grafton"].kind == "PERSON"
+
+
+def test_a_holiday_is_no_event_entity(ents_nlp):
+    # kg_times makes it a time expression (TimeML); a named event stays an entity
+    text = "Fires burned on New Year's Eve, after the Sydney Olympics."
+    recs = with_ents(ents_nlp, text, [("New Year's Eve", 0, "EVENT"), ("the Sydney Olympics", 0, "EVENT")])
+    assert [m.text for r in recs for m in r.mentions] == ["Sydney Olympics"]
+
+
 def test_a_word_in_lower_case_is_no_name(ents_nlp):
     text = "Fires burned in the bush, and the senate met. The 76ers won; 北京金隅 lost."
     recs = with_ents(ents_nlp, text, [("bush", 0, "GPE"), ("senate", 0, "ORG"), ("76ers", 0, "ORG"),

@@ -479,11 +479,33 @@ def test_holidays_are_their_days(text, tense, value):
     assert normalize(text, ANCHOR, tense=tense) == ("DATE", value)
 
 
+@pytest.mark.parametrize("text,kind,value", [
+    ("the first day", "DATE", None),  # of the trial, of the Test: a day in a sequence
+    ("the final week", "DATE", None),
+    ("the first two days", "DURATION", "P2D"),
+    ("the past month", "DURATION", "P1M"),
+])
+def test_an_ordinal_unit_is_a_day_of_a_sequence_not_a_length(text, kind, value):
+    assert normalize(text, ANCHOR) == (kind, value)
+
+
 def test_holiday_in_an_article(times):
     got = _values(times("Shops stayed shut on Christmas Day, and fires burned through Boxing Day.",
                         published="2001-12-28"))
     assert got["Christmas Day"] == ("DATE", "2001-12-25") and got["Boxing Day"] == ("DATE", "2001-12-26")
     assert _values(times("Shops stayed shut on Christmas Day."))["Christmas Day"] == ("DATE", None)
+
+
+def test_a_holiday_the_model_calls_an_event_is_a_time(times_nlp):
+    text = "More than 100 blazes burned on New Year's Eve across the state."
+    with times_nlp.select_pipes(disable=["kg_times"]):
+        doc = times_nlp.make_doc(text)
+        doc._.kg_published = "2001-12-28"
+        doc = times_nlp(doc)
+    start = text.index("New Year")
+    doc.ents = [doc.char_span(start, start + len("New Year's Eve"), label="EVENT")]
+    got = _values(times_nlp.get_pipe("kg_times")(doc)._.kg_times)
+    assert got == {"New Year's Eve": ("DATE", "2001-12-31")}
 
 
 @pytest.mark.parametrize("text,kind,value", [

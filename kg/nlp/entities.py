@@ -23,13 +23,14 @@ from spacy.strings import StringStore
 from spacy.tokens import Doc, Span
 
 from kg.nlp.spans import text_of
+from kg.nlp.timenorm import is_holiday
 from kg.nlp import gazetteer
 from kg.nlp.keys import entity_key, key_name
 from kg.nlp.lexicons import ontonotes as onto
 from kg.nlp.lexicons.dependencies import AMOD, APPOS, ATTR, COMPOUND, CONJ, DET, DOBJ, NEG, NSUBJ, NSUBJPASS, POBJ, POSS
 from kg.nlp.lexicons.entities import (ABBREVIATED_WORDS, AMOUNT_LABELS, CORPORATE_SUFFIXES, DEFINITION_HEADS,
                                       FLIGHT_WORDS, GROUP_BODIES, INSTITUTION_HEADS, JOINT_AREA_BODY_WORDS, LABEL_KINDS, LANGUAGE_VERBS,
-                                      MAX_TITLE_WORDS, MODEL_DESIGNATION, NAME_AFFIXES, NAME_FUNCTION_WORDS, NAME_SUFFIX,
+                                      MAX_TITLE_WORDS, MODEL_DESIGNATION, LOCATIVE_PREPOSITIONS, NAME_AFFIXES, ORG_MEMBER_NOUNS, NAME_FUNCTION_WORDS, NAME_SUFFIX,
                                       NAMED_AFTER_HEADS, OF_WORDS, ORG_DESCRIPTOR_ENDING, ORG_DESCRIPTORS,
                                       ORG_NAME_PREFIXES, ORG_NAME_SUFFIXES, ORG_NAME_WORDS, PERSON_DESCRIPTORS,
                                       AREA_NOUNS, BANK_SIDES, PLACE_FIRST_WORDS, PLACE_HEADS, PLACE_PART_NOUNS, PLACE_OF_NOUNS, PLACE_QUALIFIERS,
@@ -134,6 +135,9 @@ def _clean(doc: Doc, ent, cfg: EntitySettings) -> _Mention | None:
     if kind in (PERSON, ORG, PLACE) and letters and all(c.islower() for c in letters) \
             and not any(c.isdigit() for c in name):
         return None
+    # A holiday is a time expression (TimeML), not an event entity: kg_times has it.
+    if kind == EVENT and is_holiday(name):
+        return None
     # A weekday alone is no one's name ("Wed" the model took for a person).
     if name.lower().rstrip(".") in WEEKDAYS:
         return None
@@ -153,6 +157,14 @@ def _clean(doc: Doc, ent, cfg: EntitySettings) -> _Mention | None:
     # And one that modifies an area's noun ("the Tora Bora region", "the Tora Bora caves").
     if described is None and kind in (PERSON, ORG) and _names_an_area(doc, tokens):
         described = PLACE
+    # A "person" the text puts a place's preposition before, whom the gazetteer knows as a
+    # place ("at Launceston", "near Grafton"), is the place.
+    if described is None and kind == PERSON and _after_place_preposition(doc, tokens) and gazetteer.is_place(name):
+        described = PLACE
+    # A "person" with workers, shareholders or a named person of its own ("Ansett workers",
+    # "Westpac's Bill Evans") is an organisation, or a place the gazetteer knows.
+    if described is None and kind == PERSON and _has_members(doc, tokens):
+        described = PLACE if gazetteer.is_place(name) else ORG
     # So does one beginning with a feature's word ("Lake Geneva", "Mount Kenya", "Fort Worth").
     if described is None and len(tokens) > 1 and tokens[0].lower_ in PLACE_FIRST_WORDS and kind in (PERSON, ORG) \
             and tokens[1].text[:1].isupper():
@@ -219,6 +231,36 @@ def _names_an_area(doc: Doc, tokens) -> bool:
         noun = last.head
         return last.dep_ == POSS and noun.i > last.i and noun.lower_ in PLACE_PART_NOUNS and noun.text.islower()
     return noun.lower_ in AREA_NOUNS and noun.text.islower() and last.dep_ == COMPOUND and last.head.i == noun.i
+
+
+def _after_place_preposition(doc: Doc, tokens) -> bool:
+    """Is the name the object of a preposition of place, whole (not "in Howard's view")?"""
+    last = tokens[-1]
+    root = doc[tokens[0].i:last.i + 1].root
+    after = doc[last.i + 1] if last.i + 1 < len(doc) else None
+    prep = root.head
+    return root.dep_ == POBJ and prep.lower_ in LOCATIVE_PREPOSITIONS and prep.i == tokens[0].i - 1 \
+        and (prep.text.islower() or prep.is_sent_start) and (after is None or after.tag_ != "POS")
+    # (a capital "At" inside a title is no preposition of the text: "Summer At Eureka")
+
+
+def _has_members(doc: Doc, tokens) -> bool:
+    """Does the name modify a noun of what organisations have ("Ansett workers", "Ansett's
+    administrators"), or possess a person's name ("Westpac's Bill Evans")?"""
+    last = tokens[-1]
+    head = last.head
+    if head.i <= last.i or last.dep_ not in (COMPOUND, POSS):
+        return False
+    if head.lower_ in ORG_MEMBER_NOUNS and head.text.islower():
+        return True
+    if last.dep_ != POSS or last.i + 2 >= len(doc):
+        return False
+    # The person's whole name right after "'s", a first name and a surname ("Westpac's Bill
+    # Evans"), not a work the model took for a person ("Genet's The Balcony", "Mahler's Das
+    # Lied von der Erde") nor a character ("Hemingway's alter ego Nick Adams").
+    person = next((e for e in doc.ents if e.start == last.i + 2 and e.label_ == "PERSON"), None)
+    return person is not None and person.end - 1 == head.i and len(person) in (2, 3) \
+        and all(t.is_alpha and t.is_title and t.lower_ != "the" for t in person)
 
 
 def _nationality_noun(tok) -> bool:

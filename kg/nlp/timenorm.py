@@ -180,13 +180,21 @@ def _deictic(low, anchor, tense, inferred):
 RE_HOLIDAY = re.compile(r"^(?:the\s+)?(?:(this|last|next|past|coming)\s+)?(.+?)(?:\s*,?\s*(\d{4}))?$")
 
 
+def is_holiday(text: str) -> bool:
+    """Does the text name a holiday ("New Year's Eve", "Easter 2002"), which TimeML makes
+    a time expression (the model often labels it an EVENT)?"""
+    m = RE_HOLIDAY.match(" ".join(text.lower().replace("\u2019", "'").split()).strip(" ,.;:"))
+    name = m.group(2) if m else None
+    return name in HOLIDAY_DATES or name in EASTER_OFFSETS or name in THANKSGIVING
+
+
 def _holidays(low, anchor, tense, inferred):
     """A holiday ("Christmas", "Good Friday 2002", "last Easter"): its day in the year
     given, else in the year the tense points to from the anchor, as a bare month and day."""
-    m = RE_HOLIDAY.match(low.replace("\u2019", "'"))
-    name = m.group(2) if m else None
-    if name not in HOLIDAY_DATES and name not in EASTER_OFFSETS and name not in THANKSGIVING:
+    if not is_holiday(low):
         return None
+    m = RE_HOLIDAY.match(low.replace("\u2019", "'"))
+    name = m.group(2)
     if m.group(3):
         return "DATE", _holiday(name, int(m.group(3))).isoformat()
     if anchor is None:
@@ -395,10 +403,12 @@ def _durations(low, anchor, tense, inferred):
     if not m or re.match(r"^(this|next|the next|the same)\s", low) and not m.group("n"):
         return None
     n, unit = m.group("n"), m.group("unit")
+    if n is None and not unit.endswith("s") and re.match(r"^(the\s+)?(first|final)\s", low):
+        return "DATE", None  # "the first day (of the trial)": one day of a sequence, not a length
     if n is None:
         # "the past year", "a year": one unit; a bare singular ("year") is no length
         qty = 1 if not unit.endswith("s") and re.match(
-            r"^(the\s+)?(past|last|previous|first|final|following|coming|full|entire|whole|preceding)\s", low) else None
+            r"^(the\s+)?(past|last|previous|following|coming|full|entire|whole|preceding)\s", low) else None
         if qty is None and not unit.endswith("s"):
             return None
     else:

@@ -25,7 +25,7 @@ from kg.nlp.lexicons.time import (AGE_PATTERN, ANAPHORIC_DAYS, ANAPHORIC_RELATIV
                                   YEAR_NAMED_EVENTS)
 from kg.nlp.spans import text_of
 from kg.nlp.timenorm import (COUNT, NUM, PART, RE_AGO, RE_CLOCK, RE_MDY, SEASON, TZ, UNIT, WEEKDAY_FULL, YEAR,
-                             normalize, parse_number)
+                             is_holiday, normalize, parse_number)
 from kg.records import Mention, TimeRecord
 
 # Any anchor, to ask the normaliser whether a piece of text is a time expression of its own.
@@ -147,8 +147,8 @@ def _find(doc: Doc, max_split_tokens: int) -> list[tuple[Span, str]]:
     normalise can be wider than the extent ("15 a year" is the set "a year")."""
     found: list[tuple[Span, str]] = []
     for ent in doc.ents:
-        if ent.label_ in ("DATE", "TIME"):
-            found += _trim(doc, ent, max_split_tokens)
+        if ent.label_ in ("DATE", "TIME") or ent.label_ == "EVENT" and is_holiday(ent.text):
+            found += _trim(doc, ent, max_split_tokens)  # ("New Year's Eve" the model calls an EVENT)
     taken = [(s.start_char, s.end_char) for s, _ in found]
     for m in extra_matches(text_of(doc)):
         if any(m.start() < e and s < m.end() for s, e in taken):

@@ -191,6 +191,19 @@ AREA_NOUNS = {"region", "area", "areas", "valley", "mountains", "hills", "caves"
 # area nouns and the compass points.
 PLACE_PART_NOUNS = AREA_NOUNS | {"north", "south", "east", "west", "north-east", "north-west", "south-east",
                                  "south-west", "northeast", "northwest", "southeast", "southwest", "interior"}
+# Nouns of what only an organisation has ("Ansett workers", "Ansett's administrators",
+# "Qantas shares"): a name labelled a person that modifies one is the organisation's.
+# Not "staff", "aides", "spokesman" or "fleet", which people have too ("the President's
+# staff", "King John's fleet").
+ORG_MEMBER_NOUNS = {"workers", "employees", "shareholders", "stockholders", "shares", "administrators",
+                    "creditors", "customers", "subsidiary", "subsidiaries", "owners", "headquarters",
+                    "passengers", "executives", "workforce"}
+# Prepositions of place (Quirk et al. 1985, 9.15-9.27, positive position) whose object, when
+# the gazetteer knows it as a place, is the place and not a person of the same name ("at
+# Launceston", "near Grafton"); not "to", "from", "with" or "between", whose objects are
+# people as often ("wrote to Howard", "a call from Howard").
+LOCATIVE_PREPOSITIONS = {"in", "at", "near", "outside", "around", "inside", "across", "through", "towards",
+                         "toward", "above", "below", "beyond", "via"}
 # Sides of a river that name a region or a quarter ("the West Bank", "the Left Bank",
 # "London's South Bank"): with "Bank" after them the name is the place, not a bank.
 BANK_SIDES = {"west", "east", "north", "south", "left", "right"}
