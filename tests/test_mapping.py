@@ -133,6 +133,22 @@ def test_a_role_pointing_at_a_time_maps_to_sem_has_time():
     assert not {p for p, o in got if o == monday} - {str(SEM.hasTime)}
 
 
+def test_an_amount_is_the_events_measure_not_an_actor():
+    """"lost $6 billion", "fell 5%": the value is kg:amount, never sem:hasActor (SEM's
+    actors are entities); counted or described participants ("60 jets", "jobs") stay actors."""
+    rec = record()
+    rec.entities.append(EntityRecord("e3", "MONEY", "$6 billion", "", [mention("Monday")]))
+    rec.entities.append(EntityRecord("e4", "PERCENT", "5%", "", [mention("met")]))
+    rec.entities.append(EntityRecord("e5", "NUMBER", "60", "", [mention("Bob")]))
+    rec.entities.append(EntityRecord("e6", "UNNAMED", "jobs", "", [mention("Oslo")]))
+    rec.events[0].roles = [Role("theme", e, "entity") for e in ("e3", "e4", "e5", "e6")]
+    got = _event_objects(rec, "v0")
+    m = Minter()
+    money, pct, count, jobs = (m.entity_of("a1", e) for e in rec.entities[3:])
+    assert {p for p, o in got if o in (money, pct)} == {str(KG.amount)}
+    assert {p for p, o in got if o == count} == {p for p, o in got if o == jobs} == {str(KG.theme), str(SEM.hasActor)}
+
+
 def test_roles_map_by_target_kind_not_by_id():
     """An event target is kg:themeEvent, an entity target its role and sem:hasActor, whatever
     the ids look like; an unknown kind is an error, not a silent drop."""

@@ -15,6 +15,7 @@ import pytest
 
 from kg.build import BuildOptions, build
 from kg.store.embedded import Store
+from kg.rdf.vocab import KG
 from kg.web import create_app, running
 from kg.web import app as web_app
 from kg.web.queries import bind
@@ -172,6 +173,17 @@ def test_article_events_name_unresolved_times_by_their_words():
         [{"ev": ev, "label": ox.Literal("summit"), "negated": None}],
         [{"ev": ev, "role": ox.NamedNode(sem + "hasTime"), "x": t, "xlabel": ox.Literal("Monday"), "value": None}], [])
     assert events[0]["roles"]["when"] == {t.value: '"Monday" (unresolved)'}
+
+
+def test_article_events_show_an_amount_beside_whom():
+    """An amount is the event's measure ("lost $6 billion"): shown, but not as an actor."""
+    ev, money = ox.NamedNode("http://e.org/ev/v1"), ox.NamedNode("http://e.org/money/e3")
+    events = web_app.article_events(
+        [{"ev": ev, "label": ox.Literal("lost"), "negated": None}],
+        [{"ev": ev, "role": ox.NamedNode(str(KG.amount)), "x": money, "xlabel": ox.Literal("$6 billion"),
+          "value": None}], [])
+    assert events[0]["roles"]["how much"] == {money.value: "$6 billion"}
+    assert not events[0]["roles"].get("with")
 
 
 # -- pages (Flask test client) -------------------------------------------------------------

@@ -20,7 +20,7 @@ from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse
 
 from kg import __version__
 from kg.rdf.iris import Minter
-from kg.records import (ORG, PERSON, PLACE, UNNAMED, VALUE_KINDS, ArticleMeta, ArticleRecord, EntityRecord,
+from kg.records import (MONEY, ORG, PERCENT, PERSON, PLACE, UNNAMED, VALUE_KINDS, ArticleMeta, ArticleRecord, EntityRecord,
                         EventRecord, PositionRecord, QuoteRecord, Role, TimeRecord)
 from kg.rdf import vocab
 from kg.rdf.taxonomy import KGE as _KGE
@@ -82,6 +82,10 @@ EVENT_TYPES = (KG.Event, SEM.Event, SCHEMA.Event)
 # Role names in EventRecord -> our sub-properties of sem:hasActor, for entity targets.
 ROLE_PROPERTIES = {"agent": KG.agent, "patient": KG.patient, "theme": KG.theme,
                    "recipient": KG.recipient, "actor": SEM.hasActor}
+# Values that are an event's measure, not its participants (SEM: actors are entities): sums
+# of money and percentages. A count is of things that take part ("cut 10,000 jobs", "ordered
+# 60 jets"): those stay actors.
+AMOUNT_KINDS = (MONEY, PERCENT)
 # An event as a role's target is what the event is about (kg:themeEvent); a time is when
 # it happens: the contract (section 6) has sem:hasTime for that, whatever the role name.
 ROLE_TARGET_PROPERTIES = {"event": KG.themeEvent, "time": SEM.hasTime}
@@ -385,7 +389,7 @@ def map_events(out: _ArticleGraph, events: list[EventRecord], entities: list[Ent
             out.add(h, RDF.type, KG.Happening)
         out.add(out.art, SCHEMA.mentions, x)
         for role in ev.roles:
-            map_role(out, x, role)
+            map_role(out, x, role, ents_by_id)
         for pid in ev.places:
             if pid in out.entities:
                 out.add(x, SEM.hasPlace, out.entities[pid])
@@ -396,14 +400,20 @@ def map_events(out: _ArticleGraph, events: list[EventRecord], entities: list[Ent
             out.mention(m.start, m.end, x)
 
 
-def map_role(out: _ArticleGraph, event: str, role: Role) -> None:
+def map_role(out: _ArticleGraph, event: str, role: Role, ents_by_id: dict[str, EntityRecord]) -> None:
     """One role of an event, by what its target is (``Role.target_kind``): an entity is a
-    participant (its role property and sem:hasActor), an event or a time takes
+    participant (its role property and sem:hasActor), an amount ("lost $6 billion", "fell
+    5%") is the event's kg:amount, not an actor; an event or a time takes
     ``ROLE_TARGET_PROPERTIES``. A target the record does not hold is left out."""
     kind = role.target_kind
     if kind == "entity":
         target = out.entities.get(role.target)
-        if target is not None:
+        if target is None:
+            return
+        rec = ents_by_id.get(role.target)
+        if rec is not None and rec.kind in AMOUNT_KINDS:
+            out.add(event, KG.amount, target)
+        else:
             out.add(event, ROLE_PROPERTIES.get(role.role, SEM.hasActor), target)
             out.add(event, SEM.hasActor, target)
         return

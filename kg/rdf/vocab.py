@@ -55,6 +55,7 @@ class KG(DefinedNamespace):
     theme: str
     recipient: str
     themeEvent: str
+    amount: str
     happening: str
     lemma: str
     negated: str

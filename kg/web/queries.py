@@ -51,11 +51,12 @@ NAMED_KINDS_IN = ", ".join(f"<{iri}>" for iri, _ in KINDS.values())
 NAMED_KINDS = " ".join(f"<{iri}>" for iri, _ in KINDS.values())
 ALL_CLASSES_IN = ", ".join(f"<{iri}>" for iri in [*KIND_OF_CLASS, *OTHER_CLASSES])
 ROLES = {str(KG.agent): "who", str(KG.patient): "whom", str(KG.theme): "whom", str(KG.recipient): "to whom",
+         str(KG.amount): "how much",
          PREFIXES["sem"] + "hasPlace": "where", PREFIXES["sem"] + "hasTime": "when",
          PREFIXES["sem"] + "hasActor": "with"}
 ROLES_IN = " ".join(f"<{iri}>" for iri in ROLES)
 # The roles an entity has in an event (sem:hasTime is the event's time, not a participant).
-ENTITY_ROLES_IN = ", ".join(f"<{iri}>" for iri in ROLES if iri != PREFIXES["sem"] + "hasTime")
+ENTITY_ROLES_IN = ", ".join(f"<{iri}>" for iri in ROLES if iri not in (PREFIXES["sem"] + "hasTime", str(KG.amount)))
 RDFS_LABEL = PREFIXES["rdfs"] + "label"
 
 
