@@ -271,11 +271,13 @@ def test_a_title_alone_names_no_one(ents_nlp):
 
 
 def test_a_person_with_workers_or_a_person_of_its_own_is_an_organisation(ents_nlp):
-    text = "Tarvair workers marched. Tarvair's administrators met. Galtco's Ida Rusk spoke. Ned Galt's wife spoke."
+    text = ("Tarvair workers marched. Tarvair's administrators met. Galtco's Ida Rusk spoke. Ned Galt's wife spoke. "
+            "Talks with Tarvia Soccer chairman Ian Knop went well.")
     recs = with_ents(ents_nlp, text, [("Tarvair", 0, "PERSON"), ("Tarvair", 1, "PERSON"), ("Galtco", 0, "PERSON"),
-                                       ("Ida Rusk", 0, "PERSON"), ("Ned Galt", 0, "PERSON")])
+                                       ("Ida Rusk", 0, "PERSON"), ("Ned Galt", 0, "PERSON"),
+                                       ("Tarvia Soccer", 0, "PERSON"), ("Ian Knop", 0, "PERSON")])
     by = _by_mention(recs)
-    assert by["Tarvair"].kind == by["Galtco"].kind == "ORG"
+    assert by["Tarvair"].kind == by["Galtco"].kind == by["Tarvia Soccer"].kind == "ORG"
     assert by["Ida Rusk"].kind == by["Ned Galt"].kind == "PERSON"
 
 
@@ -311,6 +313,34 @@ def test_a_rivers_side_is_a_place_not_a_bank(ents_nlp):
                                                  ("The Central Bank", 0, "ORG")]))
     assert by["West Bank"].kind == by["Left Bank"].kind == "PLACE"
     assert by["The Central Bank"].kind == "ORG"
+
+
+def test_a_persons_name_ends_at_its_possessive(ents_nlp):
+    text = "Mr Tarvo's Government banned the group. Shares of McDonald's Corp fell."
+    recs = with_ents(ents_nlp, text, [("Tarvo's Government", 0, "PERSON"), ("McDonald's Corp", 0, "ORG")])
+    assert sorted((r.kind, m.text) for r in recs for m in r.mentions) == [("ORG", "McDonald's Corp"),
+                                                                           ("PERSON", "Tarvo")]
+
+
+def test_a_surname_that_is_also_a_title_after_an_honorific_is_a_name(ents_nlp):
+    text = "Dr Sultan says he was disappointed. Ms Bishop agreed. The Sultan was away."
+    recs = with_ents(ents_nlp, text, [("Sultan", 0, "PERSON"), ("Ms Bishop", 0, "PERSON"), ("Sultan", 1, "PERSON")])
+    assert sorted((r.label, len(r.mentions)) for r in recs) == [("Bishop", 1), ("Sultan", 1)]
+
+
+def test_a_qualified_place_the_model_calls_a_person_is_a_place_of_its_own(ents_nlp):
+    # "Greater Sydney" as a person (a full name: weight 2) had outvoted "Sydney" the city
+    text = "Fires burned around Sydney. Greater Sydney is ringed by fires. West of Sydney, crews rested."
+    recs = with_ents(ents_nlp, text, [("Sydney", 0, "GPE"), ("Greater Sydney", 0, "PERSON"), ("Sydney", 2, "GPE")])
+    assert sorted((r.kind, r.label, len(r.mentions)) for r in recs) == [("PLACE", "Greater Sydney", 1),
+                                                                          ("PLACE", "Sydney", 2)]
+
+
+def test_initials_labelled_a_person_do_not_outvote_the_organisation_they_shorten(ents_nlp):
+    text = "A survey by the Tarvian Polar Survey (TPS) found the ice thinning. TPS scientists agreed."
+    recs = with_ents(ents_nlp, text, [("the Tarvian Polar Survey", 0, "ORG"), ("TPS", 0, "PERSON")])
+    by = _by_mention(recs)
+    assert by["TPS"] is by["the Tarvian Polar Survey"] and by["TPS"].kind == "ORG"
 
 
 def test_a_day_word_run_into_a_name_is_not_part_of_it(ents_nlp):

@@ -28,7 +28,7 @@ from kg.nlp import gazetteer
 from kg.nlp.keys import entity_key, key_name
 from kg.nlp.lexicons import ontonotes as onto
 from kg.nlp.lexicons.dependencies import AMOD, APPOS, ATTR, COMPOUND, CONJ, DET, DOBJ, NEG, NSUBJ, NSUBJPASS, POBJ, POSS
-from kg.nlp.lexicons.entities import (ABBREVIATED_WORDS, AMOUNT_LABELS, CORPORATE_SUFFIXES, DEFINITION_HEADS,
+from kg.nlp.lexicons.entities import (ABBREVIATED_WORDS, AMOUNT_LABELS, HONORIFICS, CORPORATE_SUFFIXES, DEFINITION_HEADS,
                                       FLIGHT_WORDS, GROUP_BODIES, INSTITUTION_HEADS, JOINT_AREA_BODY_WORDS, LABEL_KINDS, LANGUAGE_VERBS,
                                       MAX_TITLE_WORDS, MODEL_DESIGNATION, LOCATIVE_PREPOSITIONS, NAME_AFFIXES, ORG_MEMBER_NOUNS, NAME_FUNCTION_WORDS, NAME_SUFFIX,
                                       NAMED_AFTER_HEADS, OF_WORDS, ORG_DESCRIPTOR_ENDING, ORG_DESCRIPTORS,
@@ -105,6 +105,12 @@ def _clean(doc: Doc, ent, cfg: EntitySettings) -> _Mention | None:
     cut = next((k for k in range(1, len(tokens)) if SCORELINE.match(text_of(doc)[tokens[k].idx:end_char])), None)
     if cut is not None:
         tokens = tokens[:cut]
+    # A person's name ends at its possessive: what follows is what the person has
+    # ("Mr Sharon's Government"); organisations keep theirs ("McDonald's Corp").
+    if ent.label_ == onto.PERSON:
+        own = next((k for k in range(1, len(tokens) - 1) if tokens[k].tag_ == "POS"), None)
+        if own is not None:
+            tokens = tokens[:own]
     # Trailing possessive marker ("Trump's", "Russians'"), and a function word a name
     # cannot end with ("Bedfordshire Fire and" where the model stopped early).
     while tokens and (tokens[-1].tag_ == "POS" or len(tokens) > 1 and tokens[-1].lower_ in NAME_FUNCTION_WORDS):
@@ -127,7 +133,9 @@ def _clean(doc: Doc, ent, cfg: EntitySettings) -> _Mention | None:
     kind = LABEL_KINDS[ent.label_]
     # A title alone ("Queen", "Prime Minister", "The Chancellor") names no one.
     name = _LEADING_THE.sub("", text)
-    if kind in (PERSON, PLACE) and all(w.lower().rstrip(".") in TITLES for w in re.split(r"[\s\-]+", name) if w):
+    honoured = tokens[0].i > 0 and doc[tokens[0].i - 1].lower_.rstrip(".") in HONORIFICS  # "Dr Sultan"
+    if kind in (PERSON, PLACE) and not honoured \
+            and all(w.lower().rstrip(".") in TITLES for w in re.split(r"[\s\-]+", name) if w):
         return None  # (nor a place: "the Governor-General" the model took for one)
     # A word in lower case names no person, organisation or place ("the bush", "the senate",
     # "the weather bureau"); scripts without case ("北京金隅") and "76ers" are not lower case.
@@ -143,6 +151,8 @@ def _clean(doc: Doc, ent, cfg: EntitySettings) -> _Mention | None:
         return None
     name = " ".join(name.split())
     weight = cfg.full_name_weight if kind == PERSON and len(name.split()) > 1 else 1
+    if kind == PERSON and _ACRONYM.fullmatch(name):
+        weight = 0  # people are seldom named by initials: "BAS" beside "the British Antarctic Survey"
     described = _descriptor_kind(doc, tokens[0].i)
     words = name.lower().split()
     if described is None and len(words) == 2 and words[0] in BANK_SIDES and words[1] == "bank":
@@ -165,6 +175,11 @@ def _clean(doc: Doc, ent, cfg: EntitySettings) -> _Mention | None:
     # "Westpac's Bill Evans") is an organisation, or a place the gazetteer knows.
     if described is None and kind == PERSON and _has_members(doc, tokens):
         described = PLACE if gazetteer.is_place(name) else ORG
+    # A place the gazetteer knows with a qualifier before it is a place ("Greater Sydney",
+    # "Western Sydney" the model took for a person), another than the one it qualifies.
+    if described is None and kind == PERSON and len(tokens) > 1 and tokens[0].lower_ in PLACE_QUALIFIERS \
+            and tokens[0].text[:1].isupper() and gazetteer.is_place(" ".join(t.text for t in tokens[1:])):
+        described = PLACE
     # So does one beginning with a feature's word ("Lake Geneva", "Mount Kenya", "Fort Worth").
     if described is None and len(tokens) > 1 and tokens[0].lower_ in PLACE_FIRST_WORDS and kind in (PERSON, ORG) \
             and tokens[1].text[:1].isupper():
@@ -217,6 +232,9 @@ def _clean(doc: Doc, ent, cfg: EntitySettings) -> _Mention | None:
             else:
                 m.kind, m.place = PLACE, place
     return m
+
+
+_ACRONYM = re.compile(r"[A-Z]{2,6}")
 
 
 def _names_an_area(doc: Doc, tokens) -> bool:

@@ -34,6 +34,9 @@ TITLES = {
     "congressman", "congresswoman", "envoy", "councillor", "councilor", "superintendent",
     "inspector", "detective", "constable", "commander", "archbishop", "rabbi", "imam",
 }
+# Honorifics: the word after one is a surname even where it is also a title ("Dr Sultan",
+# "Ms Bishop", "Mr Major").
+HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame"}
 # Common nouns that, right before a name ("airline Ryanair", "carmaker Opel"), say what
 # kind of thing it names (appositive / compound descriptors, as in ACE and OntoNotes
 # guidelines for premodifier titles). Each is a strong vote in the kind decision.
@@ -192,12 +195,12 @@ AREA_NOUNS = {"region", "area", "areas", "valley", "mountains", "hills", "caves"
 PLACE_PART_NOUNS = AREA_NOUNS | {"north", "south", "east", "west", "north-east", "north-west", "south-east",
                                  "south-west", "northeast", "northwest", "southeast", "southwest", "interior"}
 # Nouns of what only an organisation has ("Ansett workers", "Ansett's administrators",
-# "Qantas shares"): a name labelled a person that modifies one is the organisation's.
-# Not "staff", "aides", "spokesman" or "fleet", which people have too ("the President's
-# staff", "King John's fleet").
+# "Qantas shares", "Soccer Australia chairman Ian Knop"): a name labelled a person that
+# modifies one is the organisation's. Not "staff", "aides", "spokesman" or "fleet", which
+# people have too ("the President's staff", "King John's fleet").
 ORG_MEMBER_NOUNS = {"workers", "employees", "shareholders", "stockholders", "shares", "administrators",
                     "creditors", "customers", "subsidiary", "subsidiaries", "owners", "headquarters",
-                    "passengers", "executives", "workforce"}
+                    "passengers", "executives", "workforce", "chairman", "chairwoman", "chairperson"}
 # Prepositions of place (Quirk et al. 1985, 9.15-9.27, positive position) whose object, when
 # the gazetteer knows it as a place, is the place and not a person of the same name ("at
 # Launceston", "near Grafton"); not "to", "from", "with" or "between", whose objects are
