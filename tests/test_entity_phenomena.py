@@ -358,10 +358,18 @@ def test_a_name_modifying_an_areas_noun_is_a_place(ents_nlp):
     assert any(t.text == "Bara" and t.dep_ == "compound" and t.head.text == "region" for t in doc)
     recs = with_ents(ents_nlp, text, [("Tavo Bara", k, "PERSON") for k in range(4)])
     assert [(r.kind, len(r.mentions)) for r in recs] == [("PLACE", 4)]
-    # The possessor of a place's part, whatever the model's label
+    # The possessor of a place's part
     text = "A yacht was towed to the coast of Tarvia after Tarvia's east coast flooded."
-    by = _by_mention(with_ents(ents_nlp, text, [("Tarvia", 0, "ORG"), ("Tarvia", 1, "ORG")]))
-    assert by["Tarvia"].kind == "PLACE"
+    for label in ("PERSON", "ORG"):
+        by = _by_mention(with_ents(ents_nlp, text, [("Tarvia", 0, label), ("Tarvia", 1, label)]))
+        assert by["Tarvia"].kind == "PLACE", label
+    # Before a feature's noun an organisation's name says whose the feature is; before a
+    # region's noun it is the place's
+    text = "Fighters of Al Tarva fled. Jets overran the Al Tarva caves."
+    by = _by_mention(with_ents(ents_nlp, text, [("Al Tarva", 0, "ORG"), ("Al Tarva", 1, "ORG")]))
+    assert by["Al Tarva"].kind == "ORG"
+    text = "Homes were destroyed in the Tarvabury area overnight."
+    assert _by_mention(with_ents(ents_nlp, text, [("Tarvabury", 0, "ORG")]))["Tarvabury"].kind == "PLACE"
     text = "Tarvia's east coast operations grew."  # the part of something else
     assert _by_mention(with_ents(ents_nlp, text, [("Tarvia", 0, "ORG")]))["Tarvia"].kind == "ORG"
     # Not a building or road named after a person, nor a name of its own ("... Region")

@@ -28,14 +28,17 @@ from kg.nlp import gazetteer
 from kg.nlp.keys import entity_key, key_name
 from kg.nlp.lexicons import ontonotes as onto
 from kg.nlp.lexicons.dependencies import AMOD, APPOS, ATTR, COMPOUND, CONJ, DET, DOBJ, NEG, NSUBJ, NSUBJPASS, POBJ, POSS
-from kg.nlp.lexicons.entities import (ABBREVIATED_WORDS, AMOUNT_LABELS, HONORIFICS, CORPORATE_SUFFIXES, DEFINITION_HEADS,
-                                      FLIGHT_WORDS, GROUP_BODIES, INSTITUTION_HEADS, JOINT_AREA_BODY_WORDS, LABEL_KINDS, LANGUAGE_VERBS,
-                                      MAX_TITLE_WORDS, MODEL_DESIGNATION, LOCATIVE_PREPOSITIONS, NAME_AFFIXES, ORG_MEMBER_NOUNS, NAME_FUNCTION_WORDS, NAME_SUFFIX,
-                                      NAMED_AFTER_HEADS, OF_WORDS, ORG_DESCRIPTOR_ENDING, ORG_DESCRIPTORS,
-                                      ORG_NAME_PREFIXES, ORG_NAME_SUFFIXES, ORG_NAME_WORDS, PERSON_DESCRIPTORS,
-                                      AREA_NOUNS, BANK_SIDES, PLACE_FIRST_WORDS, PLACE_HEADS, PLACE_PART_NOUNS, PLACE_OF_NOUNS, PLACE_QUALIFIERS,
-                                      PARTY_BODIES, PARTY_WORDS, RELIGION_WORDS, RESULT_VERBS, SCORE, SCORELINE, SHORTENED_ORG_SUFFIXES,
-                                      TITLE_SMALL_WORDS, TITLES, YEAR)
+from kg.nlp.lexicons.entities import (ABBREVIATED_WORDS, AMOUNT_LABELS, AREA_NOUNS, BANK_SIDES, CORPORATE_SUFFIXES,
+                                      DEFINITION_HEADS, FLIGHT_WORDS, GROUP_BODIES, HONORIFICS, INSTITUTION_HEADS,
+                                      JOINT_AREA_BODY_WORDS, LABEL_KINDS, LANGUAGE_VERBS, LOCATIVE_PREPOSITIONS,
+                                      MAX_TITLE_WORDS, MODEL_DESIGNATION, NAMED_AFTER_HEADS, NAME_AFFIXES,
+                                      NAME_FUNCTION_WORDS, NAME_SUFFIX, OF_WORDS, ORG_DESCRIPTORS,
+                                      ORG_DESCRIPTOR_ENDING, ORG_MEMBER_NOUNS, ORG_NAME_PREFIXES,
+                                      ORG_NAME_SUFFIXES, ORG_NAME_WORDS, PARTY_BODIES, PARTY_WORDS,
+                                      PERSON_DESCRIPTORS, PLACE_FIRST_WORDS, PLACE_HEADS, PLACE_OF_NOUNS,
+                                      PLACE_PART_NOUNS, PLACE_QUALIFIERS, REGION_NOUNS, RELIGION_WORDS,
+                                      RESULT_VERBS, SCORE, SCORELINE, SHORTENED_ORG_SUFFIXES, TITLES,
+                                      TITLE_SMALL_WORDS, YEAR)
 from kg.nlp.lexicons.time import DEICTIC_DAYS, WEEKDAYS, STANDALONE_TIME_ZONES as TIME_ZONES  # "16:15 UTC": a time, not an ORG
 from kg.records import EVENT, LANGUAGE, LAW, NORP, ORG, PERSON, PLACE, PRODUCT, WORK_OF_ART, EntityRecord, Mention
 
@@ -164,8 +167,10 @@ def _clean(doc: Doc, ent, cfg: EntitySettings) -> _Mention | None:
     # in a feature's generic word is the feature, however the model labelled it.
     if described is None and len(tokens) > 1 and tokens[-1].lower_ in PLACE_HEADS and kind in (PERSON, ORG):
         described = PLACE
-    # And one that modifies an area's noun ("the Tora Bora region", "the Tora Bora caves").
-    if described is None and kind in (PERSON, ORG) and _names_an_area(doc, tokens):
+    # And a name that modifies an area's noun ("the Tora Bora region", "the Tora Bora caves";
+    # for a name labelled an organisation a region's noun only: "the Al Qaeda caves" are
+    # the group's), or a name whose part a possessive names ("Tasmania's east coast").
+    if described is None and kind in (PERSON, ORG) and _names_an_area(doc, tokens, kind):
         described = PLACE
     # A "person" the text puts a place's preposition before, whom the gazetteer knows as a
     # place ("at Launceston", "near Grafton"), is the place.
@@ -237,10 +242,11 @@ def _clean(doc: Doc, ent, cfg: EntitySettings) -> _Mention | None:
 _ACRONYM = re.compile(r"[A-Z]{2,6}")
 
 
-def _names_an_area(doc: Doc, tokens) -> bool:
+def _names_an_area(doc: Doc, tokens, kind: str) -> bool:
     """Is the name the modifier of an area's common noun right after it ("the Tora Bora
-    region", not "the Mandela bridge" nor "Tora Bora Region", a name of its own), or the
-    possessor of a part of a place ("Tasmania's east coast")?"""
+    region", not "the Mandela bridge" nor "Tora Bora Region", a name of its own; a region's
+    noun for a name labelled an organisation), or the possessor of a part of a place
+    ("Tasmania's east coast")?"""
     last = tokens[-1]
     if last.i + 1 >= len(doc):
         return False
@@ -248,7 +254,8 @@ def _names_an_area(doc: Doc, tokens) -> bool:
     if noun.tag_ == "POS":  # "Tasmania's east coast", "Sydney's west"
         noun = last.head
         return last.dep_ == POSS and noun.i > last.i and noun.lower_ in PLACE_PART_NOUNS and noun.text.islower()
-    return noun.lower_ in AREA_NOUNS and noun.text.islower() and last.dep_ == COMPOUND and last.head.i == noun.i
+    return noun.lower_ in (AREA_NOUNS if kind == PERSON else REGION_NOUNS) and noun.text.islower() \
+        and last.dep_ == COMPOUND and last.head.i == noun.i
 
 
 def _after_place_preposition(doc: Doc, tokens) -> bool:

@@ -190,6 +190,11 @@ PLACE_FIRST_WORDS = {"lake", "mount", "fort", "cape", "isle", "port"}
 # GeoNames feature classes A, L and T, written for kg.
 AREA_NOUNS = {"region", "area", "areas", "valley", "mountains", "hills", "caves", "district",
               "province", "coast", "countryside", "border", "outskirts", "basin", "delta", "plains"}
+# Of those, the ones that name a region around a place, not a feature someone may hold:
+# before them even a name the model calls an organisation is a place's ("the Shoalhaven
+# area", "the Tokai region"; not "the Al Qaeda caves").
+REGION_NOUNS = {"region", "area", "areas", "valley", "district", "province", "countryside", "outskirts",
+                "basin", "delta"}
 # The parts of a place a possessive names ("Tasmania's east coast", "Sydney's west"): the
 # area nouns and the compass points.
 PLACE_PART_NOUNS = AREA_NOUNS | {"north", "south", "east", "west", "north-east", "north-west", "south-east",
