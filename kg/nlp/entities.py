@@ -259,14 +259,15 @@ def _names_an_area(doc: Doc, tokens, kind: str) -> bool:
 
 
 def _after_place_preposition(doc: Doc, tokens) -> bool:
-    """Is the name the object of a preposition of place, whole (not "in Howard's view")?"""
+    """Is the name the object of a preposition of place, whole (not "in Howard's view"), and
+    the preposition one of the text's (lower case or starting the sentence: the capital "At"
+    of the title "Summer At Eureka" is none)?"""
     last = tokens[-1]
     root = doc[tokens[0].i:last.i + 1].root
     after = doc[last.i + 1] if last.i + 1 < len(doc) else None
     prep = root.head
     return root.dep_ == POBJ and prep.lower_ in LOCATIVE_PREPOSITIONS and prep.i == tokens[0].i - 1 \
         and (prep.text.islower() or prep.is_sent_start) and (after is None or after.tag_ != "POS")
-    # (a capital "At" inside a title is no preposition of the text: "Summer At Eureka")
 
 
 def _has_members(doc: Doc, tokens) -> bool:
@@ -283,9 +284,13 @@ def _has_members(doc: Doc, tokens) -> bool:
     # The person's whole name right after "'s", a first name and a surname ("Westpac's Bill
     # Evans"), not a work the model took for a person ("Genet's The Balcony", "Mahler's Das
     # Lied von der Erde") nor a character ("Hemingway's alter ego Nick Adams").
-    person = next((e for e in doc.ents if e.start == last.i + 2 and e.label_ == "PERSON"), None)
-    return person is not None and person.end - 1 == head.i and len(person) in (2, 3) \
-        and all(t.is_alpha and t.is_title and t.lower_ != "the" for t in person)
+    start = end = last.i + 2
+    if doc[start].ent_iob_ != "B" or doc[start].ent_type_ != "PERSON":
+        return False
+    while end + 1 < len(doc) and doc[end + 1].ent_iob_ == "I":
+        end += 1  # (the entity's tokens from the IOB tags: no Span made for every entity)
+    return end == head.i and end - start in (1, 2) \
+        and all(t.is_alpha and t.is_title and t.lower_ != "the" for t in doc[start:end + 1])
 
 
 def _nationality_noun(tok) -> bool:
