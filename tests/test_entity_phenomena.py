@@ -293,6 +293,19 @@ def test_a_person_after_a_place_preposition_the_gazetteer_knows_is_the_place(ent
     assert _by_mention(with_ents(ents_nlp, text, [("Grafton", 0, "PERSON")]))["Grafton"].kind == "PERSON"
 
 
+def test_a_person_listed_with_places_the_gazetteer_knows_is_the_place(ents_nlp):
+    # (it outweighs one stray label elsewhere, as a big city's name does)
+    text = "The first flight between Launceston and Melbourne left on time, as did the flights to Launceston."
+    recs = with_ents(ents_nlp, text, [("Launceston", 0, "PERSON"), ("Melbourne", 0, "GPE"),
+                                       ("Launceston", 1, "PERSON")])
+    assert _by_mention(recs)["Launceston"].kind == "PLACE"
+    # with the city's weight only: a person's surname that is also a town stays the person
+    text = "Luan Bo wrote the book. In China, Luan and Yao had only photographs."
+    recs = with_ents(ents_nlp, text, [("Luan Bo", 0, "PERSON"), ("China", 0, "GPE"), ("Luan", 1, "PERSON"),
+                                       ("Yao", 0, "PERSON")])
+    assert _by_mention(recs)["Luan"].kind == "PERSON"
+
+
 def test_a_holiday_is_no_event_entity(ents_nlp):
     # kg_times makes it a time expression (TimeML); a named event stays an entity
     text = "Fires burned on New Year's Eve, after the Sydney Olympics."

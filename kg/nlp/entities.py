@@ -201,6 +201,11 @@ def _clean(doc: Doc, ent, cfg: EntitySettings) -> _Mention | None:
     if described is None and kind == PERSON and not sporting and len(tokens) == 1 \
             and gazetteer.big_city(name, cfg.city_vote_population):
         kind, weight = PLACE, cfg.city_weight
+    # So is one the text lists with places ("between Launceston and Melbourne"), with the
+    # city's weight: a surname may be a town too ("China, Luan and Yao" beside "Luan Bo").
+    elif described is None and kind == PERSON and not sporting and _listed_with_places(doc, tokens) \
+            and gazetteer.is_place(name):
+        kind, weight = PLACE, cfg.city_weight
     # "Liverpool beat Porto 3-1": in a result, a city's name names its club.
     if described is None and sporting and (kind == PLACE or gazetteer.is_place(name)):
         described = ORG
@@ -268,6 +273,14 @@ def _after_place_preposition(doc: Doc, tokens) -> bool:
     prep = root.head
     return root.dep_ == POBJ and prep.lower_ in LOCATIVE_PREPOSITIONS and prep.i == tokens[0].i - 1 \
         and (prep.text.islower() or prep.is_sent_start) and (after is None or after.tag_ != "POS")
+
+
+def _listed_with_places(doc: Doc, tokens) -> bool:
+    """Is the name conjoined with a name the model labels a place ("Launceston and
+    Melbourne": either way round, or in a longer list)?"""
+    root = doc[tokens[0].i:tokens[-1].i + 1].root
+    conjuncts = [c for c in root.conjuncts if c.i < tokens[0].i or c.i > tokens[-1].i]
+    return any(c.ent_type_ in ("GPE", "LOC") for c in conjuncts)
 
 
 def _has_members(doc: Doc, tokens) -> bool:
