@@ -293,6 +293,15 @@ def test_a_person_after_a_place_preposition_the_gazetteer_knows_is_the_place(ent
     assert _by_mention(with_ents(ents_nlp, text, [("Grafton", 0, "PERSON")]))["Grafton"].kind == "PERSON"
 
 
+def test_a_leaders_surname_that_is_also_a_big_city_stays_the_person(ents_nlp):
+    # "Bush" is also Būsh, an Egyptian city of 136,000 (GeoNames): a lone "person" that is a
+    # big city is taken as the city, but not before a leader's noun
+    text = "The Bush administration stepped up pressure. Rome was calm."
+    recs = with_ents(ents_nlp, text, [("Bush", 0, "PERSON"), ("Rome", 0, "PERSON")])
+    by = _by_mention(recs)
+    assert by["Bush"].kind == "PERSON" and by["Rome"].kind == "PLACE"
+
+
 def test_a_person_listed_with_places_the_gazetteer_knows_is_the_place(ents_nlp):
     # (it outweighs one stray label elsewhere, as a big city's name does)
     text = "The first flight between Launceston and Melbourne left on time, as did the flights to Launceston."

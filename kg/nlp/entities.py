@@ -30,9 +30,9 @@ from kg.nlp.lexicons import ontonotes as onto
 from kg.nlp.lexicons.dependencies import AMOD, APPOS, ATTR, COMPOUND, CONJ, DET, DOBJ, NEG, NSUBJ, NSUBJPASS, POBJ, POSS
 from kg.nlp.lexicons.entities import (ABBREVIATED_WORDS, AMOUNT_LABELS, AREA_NOUNS, BANK_SIDES, CORPORATE_SUFFIXES,
                                       DEFINITION_HEADS, FLIGHT_WORDS, GROUP_BODIES, HONORIFICS, INSTITUTION_HEADS,
-                                      JOINT_AREA_BODY_WORDS, LABEL_KINDS, LANGUAGE_VERBS, LOCATIVE_PREPOSITIONS,
-                                      MAX_TITLE_WORDS, MODEL_DESIGNATION, NAMED_AFTER_HEADS, NAME_AFFIXES,
-                                      NAME_FUNCTION_WORDS, NAME_SUFFIX, OF_WORDS, ORG_DESCRIPTORS,
+                                      JOINT_AREA_BODY_WORDS, LABEL_KINDS, LANGUAGE_VERBS, LEADER_NOUNS,
+                                      LOCATIVE_PREPOSITIONS, MAX_TITLE_WORDS, MODEL_DESIGNATION, NAMED_AFTER_HEADS,
+                                      NAME_AFFIXES, NAME_FUNCTION_WORDS, NAME_SUFFIX, OF_WORDS, ORG_DESCRIPTORS,
                                       ORG_DESCRIPTOR_ENDING, ORG_MEMBER_NOUNS, ORG_NAME_PREFIXES,
                                       ORG_NAME_SUFFIXES, ORG_NAME_WORDS, PARTY_BODIES, PARTY_WORDS,
                                       PERSON_DESCRIPTORS, PLACE_FIRST_WORDS, PLACE_HEADS, PLACE_OF_NOUNS,
@@ -199,7 +199,7 @@ def _clean(doc: Doc, ent, cfg: EntitySettings) -> _Mention | None:
     # as the city: the gazetteer outweighs one stray label.
     sporting = _sport_result(doc, tokens)
     if described is None and kind == PERSON and not sporting and len(tokens) == 1 \
-            and gazetteer.big_city(name, cfg.city_vote_population):
+            and not _leaders_noun(tokens[0]) and gazetteer.big_city(name, cfg.city_vote_population):
         kind, weight = PLACE, cfg.city_weight
     # So is one the text lists with places ("between Launceston and Melbourne"), with the
     # city's weight: a surname may be a town too ("China, Luan and Yao" beside "Luan Bo").
@@ -273,6 +273,11 @@ def _after_place_preposition(doc: Doc, tokens) -> bool:
     prep = root.head
     return root.dep_ == POBJ and prep.lower_ in LOCATIVE_PREPOSITIONS and prep.i == tokens[0].i - 1 \
         and (prep.text.islower() or prep.is_sent_start) and (after is None or after.tag_ != "POS")
+
+
+def _leaders_noun(tok) -> bool:
+    """Does the name modify a leader's noun ("the Bush administration")?"""
+    return tok.dep_ == COMPOUND and tok.head.i > tok.i and tok.head.lower_ in LEADER_NOUNS
 
 
 def _listed_with_places(doc: Doc, tokens) -> bool:

@@ -34,6 +34,11 @@ TITLES = {
     "congressman", "congresswoman", "envoy", "councillor", "councilor", "superintendent",
     "inspector", "detective", "constable", "commander", "archbishop", "rabbi", "imam",
 }
+# What a leader's surname modifies in news and a city's name does not ("the Bush
+# administration", "the Blair years", "the Clinton campaign"): the name is the person's,
+# whatever town shares it.
+LEADER_NOUNS = {"administration", "presidency", "premiership", "era", "years", "campaign", "family",
+                "doctrine", "aides"}
 # Honorifics: the word after one is a surname even where it is also a title ("Dr Sultan",
 # "Ms Bishop", "Mr Major").
 HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame"}
