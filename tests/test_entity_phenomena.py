@@ -348,6 +348,10 @@ def test_a_surname_that_is_also_a_title_after_an_honorific_is_a_name(ents_nlp):
     text = "Dr Sultan says he was disappointed. Ms Bishop agreed. The Sultan was away."
     recs = with_ents(ents_nlp, text, [("Sultan", 0, "PERSON"), ("Ms Bishop", 0, "PERSON"), ("Sultan", 1, "PERSON")])
     assert sorted((r.label, len(r.mentions)) for r in recs) == [("Bishop", 1), ("Sultan", 1)]
+    # after a first name the model left out too; not after a nationality
+    text = "Dr Aamer Sultan won an award. The Omani Sultan was away."
+    recs = with_ents(ents_nlp, text, [("Sultan", 0, "PERSON"), ("Sultan", 1, "PERSON")])
+    assert [m.start for r in recs for m in r.mentions] == [text.index("Sultan")]
 
 
 def test_a_qualified_place_the_model_calls_a_person_is_a_place_of_its_own(ents_nlp):

@@ -136,7 +136,11 @@ def _clean(doc: Doc, ent, cfg: EntitySettings) -> _Mention | None:
     kind = LABEL_KINDS[ent.label_]
     # A title alone ("Queen", "Prime Minister", "The Chancellor") names no one.
     name = _LEADING_THE.sub("", text)
-    honoured = tokens[0].i > 0 and doc[tokens[0].i - 1].lower_.rstrip(".") in HONORIFICS  # "Dr Sultan"
+    # After an honorific or a first name a title word is a surname ("Dr Sultan", "Dr Aamer Sultan")
+    before = doc[tokens[0].i - 1] if tokens[0].i > 0 else None
+    honoured = before is not None and (before.lower_.rstrip(".") in HONORIFICS or before.pos_ == "PROPN"
+                                       and before.text[:1].isupper() and before.lower_ not in TITLES
+                                       and not before.is_sent_start and gazetteer.demonym(before.text) is None)
     if kind in (PERSON, PLACE) and not honoured \
             and all(w.lower().rstrip(".") in TITLES for w in re.split(r"[\s\-]+", name) if w):
         return None  # (nor a place: "the Governor-General" the model took for one)
