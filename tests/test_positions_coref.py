@@ -100,3 +100,24 @@ def test_apposition_and_title_reference_are_mentions_of_the_person(pnlp):
     doc = pnlp("Mary Barra, the chief executive of General Motors, spoke on Monday.")
     barra = next(e for e in doc._.kg_entities if e.label == "Mary Barra")
     assert "the chief executive of General Motors" in [m.text for m in barra.mentions]
+
+
+def test_an_apposition_mention_stops_before_its_clause(pnlp):
+    """The appositive noun phrase is the mention, not the relative or participle clause
+    after it ("..., the new interim leader who has been cooperating with ...")."""
+    doc = pnlp("The fighters would not surrender to Hamid Karzai, the new interim leader who has been "
+               "cooperating with the United States, on Monday.")
+    karzai = next(e for e in doc._.kg_entities if e.label == "Hamid Karzai")
+    assert "the new interim leader" in [m.text for m in karzai.mentions]
+    assert not any("cooperating" in m.text for m in karzai.mentions)
+
+
+def test_a_list_the_parser_took_for_an_apposition_gives_no_position(pnlp):
+    """"Philip Ruddock, the Foreign Minister, Alexander Downer, and ...": the title is
+    Downer's; Ruddock neither holds it nor is mentioned by it."""
+    text = ("It came from Immigration Minister Philip Ruddock, the Foreign Minister, Alexander Downer, and the "
+            "then defence minister, Peter Reith.")
+    doc, _, pos = positions(pnlp, text)
+    ruddock = next(e for e in doc._.kg_entities if e.label == "Philip Ruddock")
+    assert not any("Foreign Minister" in m.text for m in ruddock.mentions)
+    assert not any(p[0] == "Philip Ruddock" and "foreign" in p[1] for p in pos)

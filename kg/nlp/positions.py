@@ -15,10 +15,17 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from kg.records import NORP, ORG, PERSON, PLACE, Mention, PositionRecord
-from kg.nlp.lexicons.dependencies import APPOS, DET
+from kg.nlp.lexicons.dependencies import ACL, APPOS, CONJ, DET, RELCL
 from kg.nlp.lexicons.positions import (DESTINATION_PREPOSITION, FORMER_WORDS, OFFICE_WORDS, PREPOSITIONS,
                                        TITLE_WORDS)
 from kg.nlp.spans import MentionIndex, text_of
+
+
+# What follows an apposition's noun phrase without being part of what names the person:
+# clauses (ClearNLP relcl, acl) and further appositions. Conjoined titles stay: both are
+# the person's ("Chairman and Chief Operating Officer of AirTran Airways", as MEANTIME
+# marks the mention).
+CLAUSE_DEPS = {RELCL, ACL, APPOS}
 
 
 @Language.factory(
@@ -155,7 +162,17 @@ class Positions:
         a mention of the person (apposition is coreference, as in OntoNotes)."""
         for child in span.root.children:
             if child.dep_ == APPOS and child.lower_ in TITLE_WORDS:
-                sub = list(child.subtree)
+                if any(c.dep_ in (APPOS, CONJ) and index.token(c) not in (None, index.span(span))
+                       for c in child.children):
+                    # "Ruddock, the Foreign Minister, Alexander Downer, and ...": the title has
+                    # another name of its own, a list the parser took for an apposition
+                    return None
+                # The noun phrase without what only follows it: a relative or participle
+                # clause ("the British actor best known for ...")
+                sub = sorted([child] + [t for c in child.children if c.dep_ not in CLAUSE_DEPS
+                                        for t in c.subtree], key=lambda t: t.i)
+                while sub and sub[-1].is_punct:
+                    sub.pop()
                 words = [t for t in sub if not t.is_punct and t.dep_ != DET]
                 found = self._read(doc, words, index, by_id)
                 if found is not None:
