@@ -121,3 +121,13 @@ def test_a_list_the_parser_took_for_an_apposition_gives_no_position(pnlp):
     ruddock = next(e for e in doc._.kg_entities if e.label == "Philip Ruddock")
     assert not any("Foreign Minister" in m.text for m in ruddock.mentions)
     assert not any(p[0] == "Philip Ruddock" and "foreign" in p[1] for p in pos)
+
+
+def test_an_honorific_tells_the_gender_a_pronoun_must_agree_with(pnlp):
+    """"Mr Hart" is never "she": the pronoun is left unresolved rather than linked to him."""
+    doc = pnlp("Mr Tom Hart was aboard the boat when it sank. She said the crew had been warned.")
+    hart = next(e for e in doc._.kg_entities if e.label == "Tom Hart")
+    assert "She" not in [m.text for m in hart.mentions]
+    doc = pnlp("Mr Tom Hart was aboard the boat when it sank. He said the crew had been warned.")
+    hart = next(e for e in doc._.kg_entities if e.label == "Tom Hart")
+    assert "He" in [m.text for m in hart.mentions]

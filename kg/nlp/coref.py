@@ -17,10 +17,11 @@ from spacy.language import Language
 from spacy.symbols import NOUN, PRON
 from spacy.tokens import Doc, Span
 
-from kg.nlp.lexicons.coreference import CITY, COUNTRY, DESCRIPTION_HEADS, IT_ARGUMENT_DEPS, PRONOUNS
+from kg.nlp.lexicons.coreference import (CITY, COUNTRY, DESCRIPTION_HEADS, GENDERED_HONORIFICS, IT_ARGUMENT_DEPS,
+                                         PRONOUNS)
 from kg.nlp.lexicons.dependencies import COMPOUND, DATIVE, DET, DOBJ, POBJ, PREP, SUBJECTS
 from kg.nlp.spans import text_of
-from kg.records import PLACE, Mention
+from kg.records import PERSON, PLACE, Mention
 from kg.nlp.quotes import quoted_regions
 
 
@@ -53,7 +54,7 @@ class Coreference:
         ctx = _Mentions(doc, spans)
         taken = {(s, e) for s, e, _ in spans}
         quoted = quoted_regions(text_of(doc))
-        gender: dict[str, str] = {}
+        gender = _honorific_genders(doc, ents)
         added: list[tuple[object, Mention]] = []
         # Only the pronouns and the description nouns of the lists can refer (the two
         # branches below): the others are passed over in spaCy's arrays, without making
@@ -129,6 +130,23 @@ class Coreference:
                 if sent_of[span.start] == here - back and ctx.root_dep(span) in SUBJECTS:
                     return ent
         return candidates[0][1] if candidates else None
+
+
+def _honorific_genders(doc: Doc, ents) -> dict[str, str]:
+    """The gender a person's honorific tells ("Mr Blake", "Ms Johnston"), by entity id:
+    a pronoun of the other gender does not refer to them. Only where the honorifics of
+    one person agree."""
+    found: dict[str, set[str]] = {}
+    text = text_of(doc)
+    for e in ents:
+        if e.kind != PERSON:
+            continue
+        for m in e.mentions:
+            word = text[max(0, m.start - 6):m.start].split()[-1:] if m.start else []
+            g = GENDERED_HONORIFICS.get(word[0].lower().rstrip(".")) if word else None
+            if g:
+                found.setdefault(e.id, set()).add(g)
+    return {eid: next(iter(gs)) for eid, gs in found.items() if len(gs) == 1}
 
 
 def _own_clause_verb(tok) -> int | None:

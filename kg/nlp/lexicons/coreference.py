@@ -14,6 +14,10 @@ PRONOUNS = {
     "she": (PERSON, "f"), "her": (PERSON, "f"), "hers": (PERSON, "f"), "herself": (PERSON, "f"),
     "its": (ORG, None), "it": (ORG, None), "itself": (ORG, None),
 }
+# Honorifics that tell a person's gender (Huddleston & Pullum 2002, 5.8.5 on titles):
+# "Mr Blake" is never "she".
+GENDERED_HONORIFICS = {"mr": "m", "sir": "m", "lord": "m", "mrs": "f", "ms": "f", "miss": "f", "dame": "f",
+                       "lady": "f"}
 # Head nouns of definite descriptions that refer back to an entity of a kind
 # (the classes of WordNet's organization.n.01 / country.n.02 / city.n.01 most used in news).
 DESCRIPTION_HEADS = {
