@@ -11,6 +11,12 @@ def _events(rec):
     return {v.mentions[0].text: v for v in rec.events}
 
 
+def _agents(rec, word):
+    """The names of the agents of the event a word mentions."""
+    names = _names(rec)
+    return [names[r.target] for r in _events(rec)[word].roles if r.role == "agent"]
+
+
 def _names(rec):
     names = {e.id: e.label for e in rec.entities}
     names.update({v.id: v.label for v in rec.events})
@@ -98,11 +104,10 @@ def test_a_place_modifying_the_actor_is_not_the_actor(extract):
 def test_a_description_with_a_name_in_apposition_is_the_named_participant(extract):
     rec = extract("The national secretary of the Tarvia Metal Workers Union, Ned Galt, says talks failed. "
                   "The company's chairman, Ann Lee, approved the merger. A spokesman said nothing.")
-    names, ev = _names(rec), _events(rec)
-    assert [names[r.target] for r in ev["says"].roles if r.role == "agent"] == ["Ned Galt"]
-    assert [names[r.target] for r in ev["approved"].roles if r.role == "agent"] == ["Ann Lee"]
+    assert _agents(rec, "says") == ["Ned Galt"]
+    assert _agents(rec, "approved") == ["Ann Lee"]
     # with no name beside it, the description is still the participant
-    assert [names[r.target] for r in ev["said"].roles if r.role == "agent"] == ["spokesman"]
+    assert _agents(rec, "said") == ["spokesman"]
 
 
 def test_conjoined_passives_share_the_agent(extract):
@@ -190,6 +195,5 @@ def test_a_passive_clause_inherits_its_subject_as_patient(extract):
 def test_object_control_verbs_and_purpose_clauses(extract):
     rec = extract("The ministry persuaded the carmaker to recall the vehicles. "
                   "The company used the money to repay its lenders.")
-    ev, names = _events(rec), _names(rec)
-    assert [names[r.target] for r in ev["recall"].roles if r.role == "agent"] == ["carmaker"]
-    assert [names[r.target] for r in ev["repay"].roles if r.role == "agent"] == ["company"]
+    assert _agents(rec, "recall") == ["carmaker"]
+    assert _agents(rec, "repay") == ["company"]

@@ -136,13 +136,8 @@ def _clean(doc: Doc, ent, cfg: EntitySettings) -> _Mention | None:
     kind = LABEL_KINDS[ent.label_]
     # A title alone ("Queen", "Prime Minister", "The Chancellor") names no one.
     name = _LEADING_THE.sub("", text)
-    # After an honorific or a first name a title word is a surname ("Dr Sultan", "Dr Aamer Sultan")
-    before = doc[tokens[0].i - 1] if tokens[0].i > 0 else None
-    honoured = before is not None and (before.lower_.rstrip(".") in HONORIFICS or before.pos_ == "PROPN"
-                                       and before.text[:1].isupper() and before.lower_ not in TITLES
-                                       and not before.is_sent_start and gazetteer.demonym(before.text) is None)
-    if kind in (PERSON, PLACE) and not honoured \
-            and all(w.lower().rstrip(".") in TITLES for w in re.split(r"[\s\-]+", name) if w):
+    if kind in (PERSON, PLACE) and all(w.lower().rstrip(".") in TITLES for w in re.split(r"[\s\-]+", name) if w) \
+            and not _surname_place(doc, tokens[0].i):
         return None  # (nor a place: "the Governor-General" the model took for one)
     # A word in lower case names no person, organisation or place ("the bush", "the senate",
     # "the weather bureau"); scripts without case ("北京金隅") and "76ers" are not lower case.
@@ -246,6 +241,16 @@ def _clean(doc: Doc, ent, cfg: EntitySettings) -> _Mention | None:
             else:
                 m.kind, m.place = PLACE, place
     return m
+
+
+def _surname_place(doc: Doc, first: int) -> bool:
+    """Does the word at ``first`` follow an honorific or a first name, where a title word is
+    a surname ("Dr Sultan", "Dr Aamer Sultan"; not "the Omani Sultan")?"""
+    if first == 0:
+        return False
+    before = doc[first - 1]
+    return before.lower_.rstrip(".") in HONORIFICS or before.pos_ == "PROPN" and before.text[:1].isupper() \
+        and before.lower_ not in TITLES and not before.is_sent_start and gazetteer.demonym(before.text) is None
 
 
 _ACRONYM = re.compile(r"[A-Z]{2,6}")

@@ -197,8 +197,7 @@ def quoted_regions(text: str) -> list[tuple[int, int]]:
             if open_at is not None and _reopens(text, i, ch):
                 # the quote goes on in a new paragraph run into this one ('peace and
                 # harmony. "However, ...'): as at a line break, it ends with its sentence
-                last = len(text[:i].rstrip())
-                regions.append((open_at, last + 1))
+                regions.append((open_at, _blank_start(text, i) + 1))
                 open_at = i
             elif open_at is None and ch != CLOSING_ONLY and not _closes_only(text, i, ch):
                 open_at = i
@@ -208,7 +207,7 @@ def quoted_regions(text: str) -> list[tuple[int, int]]:
         elif open_at is not None:
             nxt = _NEXT_LINE.match(text, i)
             if nxt.group(2) and nxt.group(2) != CLOSING_ONLY:
-                last = len(text[:i].rstrip())
+                last = _blank_start(text, i)
                 if last > open_at + 1:
                     regions.append((open_at, last + 1))
                 open_at = None
@@ -236,8 +235,16 @@ def _reopens(text: str, i: int, ch: str) -> bool:
     if ch == CLOSING_ONLY or i == 0 or i + 1 >= len(text) or not text[i - 1].isspace() \
             or text[i + 1].isspace():
         return False
-    before = text[:i].rstrip()
-    return before[-1:] in (".", "!", "?")
+    end = _blank_start(text, i)
+    return end > 0 and text[end - 1] in ".!?"
+
+
+def _blank_start(text: str, i: int) -> int:
+    """Where the blanks that run up to ``i`` begin: the end of the text before them (a scan
+    back, not a copy of all the text before ``i`` for each quotation mark)."""
+    while i > 0 and text[i - 1].isspace():
+        i -= 1
+    return i
 
 
 # A line break, the blank lines after it, and the quotation mark that opens the next line.

@@ -183,23 +183,28 @@ RE_HOLIDAY = re.compile(r"^(?:the\s+)?(?:(this|last|next|past|coming)\s+)?(.+?)(
 def is_holiday(text: str) -> bool:
     """Does the text name a holiday ("New Year's Eve", "Easter 2002"), which TimeML makes
     a time expression (the model often labels it an EVENT)?"""
-    m = RE_HOLIDAY.match(" ".join(text.lower().replace("\u2019", "'").split()).strip(" ,.;:"))
-    name = m.group(2) if m else None
-    return name in HOLIDAY_DATES or name in EASTER_OFFSETS or name in THANKSGIVING
+    return _holiday_parts(" ".join(text.lower().split()).strip(" ,.;:")) is not None
+
+
+def _holiday_parts(low: str) -> tuple[str | None, str, str | None] | None:
+    """(relative word, holiday, year) of a holiday's name, or None."""
+    m = RE_HOLIDAY.match(low.replace("\u2019", "'"))
+    if m is None or not (m.group(2) in HOLIDAY_DATES or m.group(2) in EASTER_OFFSETS or m.group(2) in THANKSGIVING):
+        return None
+    return m.group(1), m.group(2), m.group(3)
 
 
 def _holidays(low, anchor, tense, inferred):
     """A holiday ("Christmas", "Good Friday 2002", "last Easter"): its day in the year
     given, else in the year the tense points to from the anchor, as a bare month and day."""
-    if not is_holiday(low):
+    parts = _holiday_parts(low)
+    if parts is None:
         return None
-    m = RE_HOLIDAY.match(low.replace("\u2019", "'"))
-    name = m.group(2)
-    if m.group(3):
-        return "DATE", _holiday(name, int(m.group(3))).isoformat()
+    rel, name, year = parts
+    if year:
+        return "DATE", _holiday(name, int(year)).isoformat()
     if anchor is None:
         return "DATE", None
-    rel = m.group(1)
     if rel in ("last", "past"):
         y = anchor.year if _holiday(name, anchor.year) < anchor else anchor.year - 1
     elif rel in ("next", "coming"):
